@@ -1,0 +1,1 @@
+"""Channels, renderers, the web server and the `ictbot` command line."""

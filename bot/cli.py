@@ -1,0 +1,211 @@
+"""`ictbot`: serve, chat, users, db and plan commands. Every database command upgrades the schema first."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.settings import Settings
+
+log = logging.getLogger("ictbot")
+
+#: Extra command groups contributed by channels: (name, help, add_arguments, run).
+CommandGroup = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Settings], int]]
+
+
+def _channel_groups() -> list[CommandGroup]:
+    groups: list[CommandGroup] = []
+    try:
+        from bot.teams.cli import COMMAND_GROUP as teams_group
+    except ImportError:
+        pass
+    else:
+        groups.append(teams_group)
+    return groups
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("aiosqlite", "asyncio", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_parser(groups: list[CommandGroup]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ictbot", description="ICT Assistant for Mid Kent Services")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="run the web server (health, metrics, Slack and Teams endpoints)")
+    p.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1, or ICTBOT_HOST)")
+    p.add_argument("--port", type=int, default=None, help="port (default 3978, or ICTBOT_PORT)")
+
+    p = sub.add_parser("chat", help="talk to the bot from this terminal")
+    p.add_argument("--as", dest="as_user", metavar="NAME", help="act as local:NAME (default: your login name)")
+    p.add_argument("--email", help="your email, to match you to the actions you own")
+    p.add_argument("text", nargs="*", help="one message to send; without it, an interactive prompt")
+
+    p = sub.add_parser("users", help="list users and grant or revoke roles")
+    usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    for verb in ("grant", "revoke"):
+        q = usub.add_parser(verb, help=f"{verb} a role (agent or admin)")
+        q.add_argument("key", help="user key: slack:U012AB3CD, teams:<aadObjectId> or local:name")
+        q.add_argument("role", choices=["agent", "admin"])
+    usub.add_parser("list", help="everyone the bot knows, with roles")
+    q = usub.add_parser("email", help="set a user's email (matches them to the actions they own)")
+    q.add_argument("key")
+    q.add_argument("email")
+
+    p = sub.add_parser("db", help="database schema")
+    dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dsub.add_parser("upgrade", help="apply all migrations")
+    dsub.add_parser("current", help="show the schema revision")
+
+    p = sub.add_parser("plan", help="import or export the action plan")
+    psub = p.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    q = psub.add_parser("import", help="import a YAML or CSV plan (all or nothing; updates by ref)")
+    q.add_argument("file", type=Path)
+    q = psub.add_parser("export", help="write the plan as YAML or CSV")
+    q.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+    q.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+
+    for name, help_text, add_arguments, _run in groups:
+        add_arguments(sub.add_parser(name, help=help_text))
+    return parser
+
+
+async def _with_store(settings: Settings, work: Callable[..., Awaitable[int]]) -> int:
+    from bot.runtime import open_store
+
+    engine, store = await open_store(settings)
+    try:
+        return await work(store)
+    finally:
+        await engine.dispose()
+
+
+async def _users(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import StorageError
+
+    async def work(store) -> int:
+        try:
+            if args.users_command == "list":
+                users = await store.list_users()
+                if not users:
+                    print("No users yet. They appear when they first talk to the bot; roles can be granted before.")
+                for u in users:
+                    print(f"{u.key:40} {u.display_name:30} {u.email or '-':35} {','.join(u.roles) or '-'}")
+                return 0
+            if args.users_command == "email":
+                u = await store.set_user_email(args.key, args.email)
+                print(f"{u.key} email is now {u.email}")
+                return 0
+            u = await store.set_role(args.key, args.role, args.users_command == "grant")
+            print(f"{u.key}: roles {', '.join(u.roles) or 'none'}")
+            return 0
+        except StorageError as e:
+            print(f"ictbot: {e}", file=sys.stderr)
+            return 2
+
+    return await _with_store(settings, work)
+
+
+async def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import create_engine
+    from storage.migrate import current_revision, head_revision, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            await upgrade(engine)
+        revision = await current_revision(engine)
+        print(f"schema revision {revision} (latest {head_revision()})")
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.plan_io import PlanError, export_plan_text, load_plan_file
+
+    if args.plan_command == "import":
+        try:
+            themes = load_plan_file(args.file)
+        except PlanError as e:
+            print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{e}", file=sys.stderr)
+            return 2
+        except OSError as e:
+            print(f"ictbot: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+            return 2
+        settings = settings.model_copy(update={"seed_sample": False})
+
+        async def do_import(store) -> int:
+            result = await store.import_plan(themes)
+            print(
+                f"Imported {args.file}: {result.themes_created} themes created, {result.themes_updated} updated; "
+                f"{result.actions_created} actions created, {result.actions_updated} updated."
+            )
+            return 0
+
+        return await _with_store(settings, do_import)
+
+    async def do_export(store) -> int:
+        text = export_plan_text(await store.export_plan(), args.format)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return await _with_store(settings, do_export)
+
+
+async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.chat import Console, local_sender
+    from bot.runtime import build_runtime
+
+    runtime = await build_runtime(settings)
+    try:
+        console = Console(runtime, local_sender(args.as_user, args.email))
+        if args.text:
+            outcome = await console.say(" ".join(args.text))
+            await console.show_notifications()
+            return 0 if outcome.status in ("ok",) else 1
+        await console.repl()
+        return 0
+    finally:
+        await runtime.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    groups = _channel_groups()
+    args = build_parser(groups).parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level if args.command == "serve" else "WARNING")
+    if args.command == "serve":
+        from bot.server import serve
+
+        serve(settings, args.host or settings.host, args.port or settings.port)
+        return 0
+    runners: dict[str, Callable[[argparse.Namespace, Settings], Awaitable[int]]] = {
+        "chat": _chat,
+        "users": _users,
+        "db": _db,
+        "plan": _plan,
+    }
+    try:
+        if args.command in runners:
+            return asyncio.run(runners[args.command](args, settings))
+        for name, _help, _add, run in groups:
+            if name == args.command:
+                return run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    return 2

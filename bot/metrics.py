@@ -1,0 +1,57 @@
+"""Prometheus metrics, in a registry of our own (so tests and several apps never collide)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "ictbot_commands_total",
+            "Commands handled, by channel, command and outcome",
+            ["channel", "command", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "ictbot_command_seconds",
+            "Time to handle a command, by channel and command",
+            ["channel", "command"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+        self.notifications = Counter(
+            "ictbot_notifications_total",
+            "Notification deliveries, by channel and result",
+            ["channel", "result"],
+            registry=self.registry,
+        )
+        self.http = Counter(
+            "ictbot_http_requests_total",
+            "HTTP requests by route and status",
+            ["route", "status"],
+            registry=self.registry,
+        )
+
+    def observe(self, channel: str, command: str, outcome: str, seconds: float) -> None:
+        self.requests.labels(channel, command, outcome).inc()
+        self.latency.labels(channel, command).observe(seconds)
+
+    @contextmanager
+    def timed(self):
+        start = time.perf_counter()
+        box = {"seconds": 0.0}
+        try:
+            yield box
+        finally:
+            box["seconds"] = time.perf_counter() - start
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

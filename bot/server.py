@@ -1,0 +1,113 @@
+"""The one aiohttp application: health, metrics, and each enabled channel's routes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.metrics import CONTENT_TYPE
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+#: Channel set-up hooks, called when the app is created: each adds its routes and a cleanup_ctx of its own
+#: (which runs after the runtime exists: `app[RUNTIME]`) and returns its name when it switched itself on.
+ChannelSetup = Callable[[web.Application, Settings], str | None]
+
+
+def channel_setups() -> list[ChannelSetup]:
+    setups: list[ChannelSetup] = []
+    try:
+        from bot.slack.app import setup_slack
+    except ImportError:  # the Slack channel is not in this build
+        pass
+    else:
+        setups.append(setup_slack)
+    try:
+        from bot.teams.app import setup_teams
+    except ImportError:  # the Teams channel is not in this build
+        pass
+    else:
+        setups.append(setup_teams)
+    return setups
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        await runtime.store.ping()
+    except Exception as e:
+        log.warning("health check: database unreachable: %s", type(e).__name__)
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok", "channels": runtime.channels})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = request.app[RUNTIME].metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler):
+    """Never a stack trace to a client: unexpected errors become a logged 500 with an id."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        import uuid
+
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("error id %s: %s %s failed", error_id, request.method, request.path)
+        return web.Response(
+            status=500,
+            text=json.dumps({"error": "internal error", "error_id": error_id}),
+            content_type="application/json",
+        )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    setups: list[ChannelSetup] | None = None,
+) -> web.Application:
+    """The application. With `runtime` given (tests), it is used as is and not closed on shutdown."""
+    app = web.Application(middlewares=[errors_middleware], client_max_size=1024**2)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    channels: list[str] = []
+
+    async def open_runtime(app: web.Application):
+        rt = runtime or await build_runtime(settings)
+        rt.channels[:] = channels
+        app[RUNTIME] = rt
+        yield
+        if runtime is None:
+            await rt.close()
+
+    async def run_outbox(app: web.Application):
+        rt = app[RUNTIME]
+        log.info("channels on: %s", ", ".join(rt.channels) or "none (console only)")
+        rt.outbox.start()
+        yield
+        await rt.outbox.stop()
+
+    app.cleanup_ctx.append(open_runtime)
+    for setup in channel_setups() if setups is None else setups:
+        name = setup(app, settings)
+        if name:
+            channels.append(name)
+    app.cleanup_ctx.append(run_outbox)
+    return app
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    log.info("ICT Assistant listening on http://%s:%s (health: /healthz, metrics: /metrics)", host, port)
+    web.run_app(create_app(settings), host=host, port=port, print=None, access_log=None)

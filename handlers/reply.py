@@ -1,0 +1,113 @@
+"""The neutral reply model. Every channel renders it natively (plain text, Block Kit, Adaptive Cards).
+
+All text here is plain user-visible text, never markup: renderers escape it for their platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"  # only the person who asked (Slack ephemeral); personal chat elsewhere
+    PUBLIC = "public"  # everyone in the conversation
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A click comes back as the command `<action_id> <value>` from the person who clicked."""
+
+    label: str
+    action_id: str
+    value: str = ""
+    style: str | None = None  # "primary", "danger" or None
+
+    @property
+    def command(self) -> str:
+        return f"{self.action_id} {self.value}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One row of a list: a theme, an action, a request."""
+
+    title: str
+    text: str = ""
+    rag: str | None = None  # red, amber, green
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    label: str
+    value: str
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    CHOICE = "choice"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    name: str
+    label: str
+    kind: InputKind = InputKind.TEXT
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    initial: str | None = None
+    placeholder: str | None = None
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form; submitting it comes back to Assistant.submit_form(form_id, values)."""
+
+    form_id: str
+    title: str
+    inputs: tuple[Input, ...]
+    submit_label: str = "Submit"
+    private_metadata: str = ""  # opaque value given back on submission (e.g. the ref being resolved)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    title: str | None = None
+    tone: Tone = Tone.INFO
+    fields: tuple[Field, ...] = ()
+    items: tuple[Item, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    form: Form | None = None
+    visibility: Visibility = Visibility.PRIVATE
+    more: int = 0  # how many further items exist beyond `items`
+    more_hint: str | None = None  # the narrower command to see them
+    footer: str | None = None
+    error_id: str | None = None  # set when an unexpected error was logged
+
+
+@dataclass(frozen=True, slots=True)
+class FormErrors:
+    """A submission with mistakes: messages keyed by input name, for the channel to show in the form."""
+
+    errors: dict[str, str] = field(default_factory=dict)

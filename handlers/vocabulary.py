@@ -1,0 +1,255 @@
+"""Words people use: theme synonyms, request categories, problem-sounding phrases and self-help."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storage.enums import Category, Priority
+
+#: Words that point at a strategy theme, checked as whole words, in this order.
+THEME_WORDS: dict[str, tuple[str, ...]] = {
+    "WF": ("workforce", "flexible", "mobile", "remote", "agile", "devices", "device", "modern"),
+    "DS": ("digital", "online", "website", "web", "transformation", "channel"),
+    "RS": ("resilient", "resilience", "resilient solutions", "cyber", "security", "backup", "disaster", "threats"),
+    "CS": ("customer", "customer support", "service desk", "servicedesk", "helpdesk", "help desk"),
+    "IM": ("information", "gdpr", "data", "records", "big data", "privacy", "information management"),
+    "IN": ("innovation", "innovate", "ai", "iot", "automation", "robotics", "emerging"),
+}
+
+
+def theme_for_word(word: str) -> str | None:
+    word = word.strip().lower()
+    if word.upper() in THEME_WORDS:
+        return word.upper()
+    for code, words in THEME_WORDS.items():
+        if word in words:
+            return code
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    category: Category
+    priority: Priority
+    pattern: re.Pattern[str]
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+#: First match wins, so the most urgent categories come first.
+CATEGORY_RULES: tuple[CategoryRule, ...] = (
+    CategoryRule(
+        Category.SECURITY,
+        Priority.P1,
+        _words(
+            "phishing",
+            "phish",
+            "virus",
+            "malware",
+            "ransomware",
+            "hacked",
+            "scam",
+            "suspicious (?:e-?mail|link)",
+            "clicked (?:a|on a|the) link",
+            "data breach",
+            "breach",
+            "compromised",
+            "spyware",
+            "trojan",
+        ),
+    ),
+    CategoryRule(
+        Category.ACCESS,
+        Priority.P3,
+        _words(
+            "password",
+            "passwords",
+            "locked out",
+            "lock(?:ed)? me out",
+            "log ?in",
+            "login",
+            "sign ?in",
+            "signin",
+            "account",
+            "mfa",
+            "2fa",
+            "authenticator",
+            "access denied",
+            "permissions?",
+            "can't access",
+            "cannot access",
+        ),
+    ),
+    CategoryRule(
+        Category.NETWORK,
+        Priority.P3,
+        _words("vpn", "wi-?fi", "wireless", "internet", "network", "connection", "broadband", "always on vpn"),
+    ),
+    CategoryRule(
+        Category.HARDWARE,
+        Priority.P3,
+        _words(
+            "laptop",
+            "screen",
+            "monitor",
+            "printer",
+            "printing",
+            "print",
+            "keyboard",
+            "mouse",
+            "dock",
+            "docking station",
+            "headset",
+            "charger",
+            "pc",
+            "desktop",
+            "scanner",
+            "webcam",
+            "battery",
+            "hardware",
+        ),
+    ),
+    CategoryRule(Category.EMAIL, Priority.P3, _words("outlook", "e-?mail", "mailbox", "calendar", "inbox")),
+    CategoryRule(
+        Category.TELEPHONY, Priority.P3, _words("phone", "telephone", "voicemail", "softphone", "mobile phone", "call")
+    ),
+    CategoryRule(
+        Category.SOFTWARE,
+        Priority.P3,
+        _words(
+            "software",
+            "install",
+            "installed",
+            "application",
+            "app",
+            "excel",
+            "word",
+            "licen[cs]e",
+            "crash",
+            "crashes",
+            "crashing",
+            "error",
+            "update",
+            "upgrade",
+            "program",
+        ),
+    ),
+)
+
+#: Words that raise an ordinary request to P2: many people affected or a service down.
+WIDESPREAD = _words(
+    "everyone",
+    "whole (?:office|team|floor|building)",
+    "all staff",
+    "nobody can",
+    "no one can",
+    "outage",
+    "is down",
+    "are down",
+    "service down",
+    "system down",
+)
+
+
+def guess_category(text: str) -> tuple[Category, Priority]:
+    for rule in CATEGORY_RULES:
+        if rule.pattern.search(text):
+            priority = rule.priority
+            if priority is not Priority.P1 and WIDESPREAD.search(text):
+                priority = Priority.P2
+            return rule.category, priority
+    return Category.OTHER, Priority.P2 if WIDESPREAD.search(text) else Priority.P3
+
+
+#: "raise a ticket: ...", "log a call about ...", "open a request for ..." create a request at once.
+EXPLICIT_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:can you\s+|could you\s+)?"
+    r"(?:raise|log|open|create|submit|file|make)\s+(?:a\s+|an\s+|new\s+|a new\s+)?"
+    r"(?:ticket|request|support request|call|incident|case|job)\b"
+    r"(?:\s*(?:about|for|re|regarding|that|because)\b)?\s*[:\-]?\s*(?P<text>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+#: Phrases that sound like a problem: offer to raise a request rather than guess.
+PROBLEM = _words(
+    "not working",
+    "doesn't work",
+    "does not work",
+    "isn't working",
+    "won't",
+    "wont",
+    "can't",
+    "cant",
+    "cannot",
+    "unable",
+    "broken",
+    "broke",
+    "error",
+    "errors",
+    "fail(?:s|ed|ing)?",
+    "keeps? (?:dropping|crashing|freezing)",
+    "dropping",
+    "slow",
+    "frozen",
+    "freez(?:es|ing)",
+    "crash(?:es|ed|ing)?",
+    "stuck",
+    "forgot(?:ten)?",
+    "locked out",
+    "help",
+    "problem",
+    "issue",
+    "down",
+    "no signal",
+    "jammed",
+    "missing",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SelfHelp:
+    topic: str
+    pattern: re.Pattern[str]
+    steps: tuple[str, ...]
+
+
+SELF_HELP: tuple[SelfHelp, ...] = (
+    SelfHelp(
+        "Password reset",
+        _words("password", "passwords", "locked out", "forgot(?:ten)? (?:my )?password", "expired"),
+        (
+            "On the Microsoft sign-in page choose 'Can't access your account?' to reset it yourself "
+            "(you need to have registered for self-service password reset).",
+            "If you are locked out, wait 15 minutes: the lock clears by itself.",
+            "Still stuck? Raise a request and the service desk will reset it.",
+        ),
+    ),
+    SelfHelp(
+        "VPN",
+        _words("vpn", "always on", "remote access"),
+        (
+            "Check you are online first: open a public website in your browser.",
+            "Disconnect and reconnect the VPN from the network icon, then restart the laptop if it will not connect.",
+            "On home wifi, move closer to the router or try a wired connection; hotel and guest wifi may block VPNs.",
+        ),
+    ),
+    SelfHelp(
+        "Multi-factor authentication (MFA)",
+        _words("mfa", "2fa", "authenticator", "verification code", "new phone", "two[- ]factor"),
+        (
+            "Open the Microsoft Authenticator app and approve the request, or use the 6-digit code it shows.",
+            "Check your phone's date and time are set automatically: codes fail when the clock is wrong.",
+            "New phone? The service desk must reset your MFA registration: raise a request.",
+        ),
+    ),
+)
+
+
+def self_help_for(text: str) -> SelfHelp | None:
+    for entry in SELF_HELP:
+        if entry.pattern.search(text):
+            return entry
+    return None

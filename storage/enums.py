@@ -1,0 +1,81 @@
+"""Vocabularies shared by the models, the service API and its callers."""
+
+from enum import StrEnum
+
+
+class Council(StrEnum):
+    MAIDSTONE = "Maidstone"
+    SWALE = "Swale"
+    TUNBRIDGE_WELLS = "Tunbridge Wells"
+
+
+ALL_COUNCILS: tuple[Council, ...] = tuple(Council)
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    COMPLETE = "complete"
+    BLOCKED = "blocked"
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class Category(StrEnum):
+    ACCESS = "access"
+    NETWORK = "network"
+    HARDWARE = "hardware"
+    SOFTWARE = "software"
+    SECURITY = "security incident"
+    EMAIL = "email"
+    TELEPHONY = "telephony"
+    OTHER = "other"
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in progress"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+OPEN_TICKET_STATUSES: tuple[TicketStatus, ...] = (
+    TicketStatus.NEW,
+    TicketStatus.ASSIGNED,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.WAITING,
+)
+
+
+class NoticeKind(StrEnum):
+    """Why a notification is owed. Delivery happens in the bot layer, from the outbox."""
+
+    NEW_REQUEST = "new_request"  # to the triage conversation(s)
+    REQUEST_CHANGED = "request_changed"  # refresh triage posts in place
+    ASSIGNED = "assigned"  # to the requester
+    WAITING = "waiting"  # to the requester
+    RESOLVED = "resolved"  # to the requester
+
+
+class NoticeState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

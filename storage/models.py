@@ -1,0 +1,211 @@
+"""ORM models. These never leave storage/: the service API converts them to records (records.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value
+
+    def process_result_value(self, value, dialect):
+        from datetime import UTC
+
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    actions: Mapped[list[Action]] = relationship(back_populates="theme")
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        Index("ix_actions_theme_due", "theme_id", "due"),
+        Index("ix_actions_owner_email", "owner_email"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(16), unique=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200))
+    owner_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    partners: Mapped[str] = mapped_column(String(100))  # comma-separated Council values
+    plan_year: Mapped[str] = mapped_column(String(7))
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    rag: Mapped[str] = mapped_column(String(5))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    theme: Mapped[Theme] = relationship(back_populates="actions")
+
+
+class ActionUpdate(Base):
+    __tablename__ = "action_updates"
+    __table_args__ = (Index("ix_action_updates_action_at", "action_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    author_key: Mapped[str] = mapped_column(String(200))
+    author_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    progress: Mapped[int] = mapped_column(Integer)
+    rag: Mapped[str] = mapped_column(String(5))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    council: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    is_agent: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SupportRequest(Base):
+    __tablename__ = "support_requests"
+    __table_args__ = (
+        Index("ix_requests_open_queue", "is_open", "priority", "created_at"),
+        Index("ix_requests_requester_open", "requester_key", "is_open"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # ICT-<id>
+    requester_key: Mapped[str] = mapped_column(String(200))
+    requester_name: Mapped[str] = mapped_column(String(200))
+    council: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    origin_platform: Mapped[str] = mapped_column(String(20))
+    origin_conversation: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    origin_thread: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    origin_reference: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    category: Mapped[str] = mapped_column(String(30))
+    priority: Mapped[str] = mapped_column(String(2))
+    summary: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    assignee_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    assignee_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sla_due: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TicketEvent(Base):
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_request_at", "request_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_key: Mapped[str] = mapped_column(String(200))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # created, assigned, priority, waiting, resolved, ...
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ProcessedEvent(Base):
+    """Inbound event ids already handled (Slack event_id, Teams activity id): retries are ignored."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Notification(Base):
+    """Transactional outbox: written with the change that owes it, delivered by the bot layer."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))  # slack, teams, local
+    recipient_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: triage
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ConversationReference(Base):
+    """Where a platform lets the bot speak to someone later (Teams proactive messages, triage channels)."""
+
+    __tablename__ = "conversation_references"
+    __table_args__ = (UniqueConstraint("platform", "owner_key", name="uq_convref_platform_owner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    owner_key: Mapped[str] = mapped_column(String(200))  # a user key, or "triage"
+    reference: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChannelPost(Base):
+    """A message the bot posted about a request (e.g. the triage card), so it can be updated in place."""
+
+    __tablename__ = "channel_posts"
+    __table_args__ = (UniqueConstraint("request_id", "platform", "purpose", name="uq_post_request_platform"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(20))
+    conversation: Mapped[str] = mapped_column(String(300))
+    message_id: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

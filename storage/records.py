@@ -1,0 +1,164 @@
+"""Plain, immutable data objects handed out by the service API (never live ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRecord:
+    code: str
+    name: str
+    summary: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSummary:
+    theme: ThemeRecord
+    total: int
+    red: int
+    amber: int
+    green: int
+    complete: int
+    overdue: int
+    average_progress: int
+
+    @property
+    def percent_complete(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ActionUpdateRecord:
+    at: datetime
+    author_key: str
+    author_name: str
+    progress: int
+    rag: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    ref: str
+    theme_code: str
+    title: str
+    description: str
+    owner: str
+    owner_email: str | None
+    partners: tuple[str, ...]
+    plan_year: str
+    due: date | None
+    status: str
+    rag: str
+    progress: int
+    updated_at: datetime
+    updates: tuple[ActionUpdateRecord, ...] = ()
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today and self.status != "complete"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    key: str
+    display_name: str
+    email: str | None
+    council: str | None
+    is_agent: bool
+    is_admin: bool
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(r for r, on in (("agent", self.is_agent), ("admin", self.is_admin)) if on)
+
+    @property
+    def can_work_tickets(self) -> bool:
+        return self.is_agent or self.is_admin
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a request was raised, with what is needed to reply there later."""
+
+    platform: str  # slack, teams, local
+    conversation: str | None = None
+    thread: str | None = None
+    reference: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEventRecord:
+    at: datetime
+    actor_key: str
+    actor_name: str
+    kind: str
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    number: int
+    requester_key: str
+    requester_name: str
+    council: str | None
+    origin: Origin
+    category: str
+    priority: str
+    summary: str
+    description: str
+    location: str
+    contact: str
+    status: str
+    assignee_key: str | None
+    assignee_name: str | None
+    resolution: str | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    sla_due: datetime
+    events: tuple[TicketEventRecord, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return f"ICT-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("resolved", "closed")
+
+    def sla_state(self, now: datetime) -> str:
+        """'met', 'breached', 'at risk' (under a quarter of the window left) or 'on track'."""
+        if not self.is_open:
+            return "met" if self.resolved_at and self.resolved_at <= self.sla_due else "breached"
+        if now > self.sla_due:
+            return "breached"
+        window = (self.sla_due - self.created_at).total_seconds()
+        left = (self.sla_due - now).total_seconds()
+        return "at risk" if window > 0 and left < window / 4 else "on track"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    id: int
+    request_number: int
+    kind: str
+    channel: str
+    recipient_key: str | None
+    payload: dict
+    attempts: int
+
+    @property
+    def request_ref(self) -> str:
+        return f"ICT-{self.request_number}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPostRecord:
+    request_number: int
+    platform: str
+    purpose: str
+    conversation: str
+    message_id: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,7 +40,9 @@ def postgres_url() -> str:
     if not PG_URL:
         pytest.fail(f"{PG_URL_ENV} is not set")
     try:
-        asyncio.run(asyncio.wait_for(_reset_postgres(PG_URL), timeout=60))
+        # In a thread of its own: the fixture may be first requested from inside a running event loop.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(asyncio.wait_for(_reset_postgres(PG_URL), timeout=60))).result()
     except Exception as e:
         pytest.fail(f"{PG_URL_ENV} is set but PostgreSQL at {PG_URL} is unusable: {type(e).__name__}: {e}")
     return PG_URL

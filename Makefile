@@ -1,0 +1,45 @@
+# ICT Assistant. Needs only Python 3.11+ and make: everything else goes into .venv/ in this checkout.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 3978
+
+.PHONY: install run chat test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ictbot db upgrade
+	@echo ""
+	@echo "ICT Assistant on http://$(HOST):$(PORT)  (health: /healthz, metrics: /metrics)"
+	@echo "Database: $${DATABASE_URL:-sqlite+aiosqlite:///./ictbot.db} (seeded with the sample 2019/20 plan)"
+	@echo "In another terminal, talk to it:   $(BIN)/ictbot chat \"status\"   or   $(BIN)/ictbot chat"
+	@echo "Stop with Ctrl-C."
+	@echo ""
+	$(BIN)/ictbot serve --host $(HOST) --port $(PORT)
+
+chat: $(STAMP)
+	$(BIN)/ictbot chat
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/handlers_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info ictbot.db ictbot.db-wal ictbot.db-shm

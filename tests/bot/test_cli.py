@@ -1,0 +1,135 @@
+"""The `ictbot` command line, run as a user would: a real process, a real database file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def ictbot(tmp_path):
+    """Run `python -m bot ...` from an unrelated working directory against a fresh SQLite file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "MICROSOFT_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=workdir,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+def test_chat_status_names_all_six_themes_from_any_directory(ictbot):
+    result = ictbot("chat", "--as", "pat", "status")
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "Enabling a modern and flexible workforce",
+        "Supporting the delivery of our digital strategies",
+        "Resilient solutions",
+        "Improving customer support",
+        "Information management",
+        "Innovation",
+    ):
+        assert name in result.stdout
+
+
+def test_request_is_private_until_an_agent_is_granted(ictbot):
+    raised = ictbot("chat", "--as", "rob", "support", "printer", "on", "floor", "2", "is", "jammed")
+    assert "ICT-1 raised" in raised.stdout
+    assert "I can't find ICT-1" in ictbot("chat", "--as", "eve", "ticket ICT-1").stdout
+    assert "for the ICT service desk" in ictbot("chat", "--as", "eve", "queue").stdout
+    granted = ictbot("users", "grant", "local:eve", "agent")
+    assert granted.returncode == 0 and "roles agent" in granted.stdout
+    assert "printer on floor 2 is jammed" in ictbot("chat", "--as", "eve", "queue").stdout
+    listed = ictbot("users", "list").stdout
+    assert "local:eve" in listed and "agent" in listed
+
+
+def test_requester_hears_back_in_the_console(ictbot):
+    ictbot("chat", "--as", "rob", "support my screen flickers")
+    ictbot("users", "grant", "local:alex", "agent")
+    assert "ICT-1 is resolved" in ictbot("chat", "--as", "alex", "resolve ICT-1 Replaced the cable").stdout
+    heard = ictbot("chat", "--as", "rob", "tickets").stdout
+    assert "ICT-1 \u201cmy screen flickers\u201d is resolved by alex: Replaced the cable" in heard
+
+
+def test_non_owner_update_refused_and_unchanged(ictbot):
+    refused = ictbot("chat", "--as", "mallory", "update RS-03 100 green done")
+    assert "can update RS-03" in refused.stdout and refused.returncode == 1
+    assert "No updates yet." in ictbot("chat", "--as", "pat", "status RS-03").stdout
+
+
+def test_grant_with_bad_role_or_key_is_a_clear_error(ictbot):
+    bad_role = ictbot("users", "grant", "local:x", "wizard")
+    assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
+    bad_key = ictbot("users", "grant", "nocolon", "agent")
+    assert bad_key.returncode == 2 and "is not a user key" in bad_key.stderr and "Traceback" not in bad_key.stderr
+
+
+def test_db_upgrade_on_a_new_database(ictbot):
+    result = ictbot("db", "upgrade")
+    assert result.returncode == 0 and "schema revision" in result.stdout
+
+
+def test_plan_export_import_round_trip(ictbot, tmp_path):
+    exported = tmp_path / "plan.yaml"
+    assert ictbot("plan", "export", "--format", "yaml", "-o", str(exported)).returncode == 0
+    text = exported.read_text()
+    assert "RS-03" in text
+    plan = yaml.safe_load(text)
+    plan["themes"][2]["actions"][0]["title"] = "Renamed by the Board"
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(plan, sort_keys=False))
+    imported = ictbot("plan", "import", str(edited))
+    assert imported.returncode == 0, imported.stderr
+    assert "0 actions created" in imported.stdout
+    ref = plan["themes"][2]["actions"][0]["ref"]
+    assert "Renamed by the Board" in ictbot("chat", "--as", "pat", f"status {ref}").stdout
+
+
+def test_plan_import_of_a_bad_file_reports_every_error_and_imports_nothing(ictbot, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "themes:\n"
+        "  - code: ZZ\n"
+        "    name: Zebra\n"
+        "    actions:\n"
+        "      - {ref: ZZ-01, title: One, owner: A, due: 2019-13-01}\n"
+        "      - {ref: ZZ-02, title: Two, owner: B, progress: 150}\n"
+    )
+    result = ictbot("plan", "import", str(bad))
+    assert result.returncode == 2 and "nothing imported" in result.stderr
+    assert "due" in result.stderr and "progress" in result.stderr and "Traceback" not in result.stderr
+    assert "ZZ" not in ictbot("chat", "--as", "pat", "status").stdout
+
+
+def test_plan_import_first_is_never_overwritten_by_the_sample(ictbot, tmp_path):
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "themes:\n  - code: RS\n    name: Our own resilience\n    actions:\n"
+        "      - {ref: RS-01, title: Our firewall, owner: Us}\n"
+    )
+    assert ictbot("plan", "import", str(own)).returncode == 0
+    status = ictbot("chat", "--as", "pat", "status").stdout
+    assert "Our own resilience" in status and "Enabling a modern" not in status
+
+
+def test_missing_file_is_a_clear_error(ictbot, tmp_path):
+    result = ictbot("plan", "import", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr

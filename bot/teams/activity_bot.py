@@ -1,0 +1,173 @@
+"""The Teams bot: translates activities into runtime calls and renders the replies as Adaptive Cards.
+
+Messages (personal, group chat, channel; the bot's <at> mention removed), Action.Execute invokes and
+Action.Submit messages, and the welcome when the bot is installed. No command logic lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
+
+from bot.runtime import Runtime
+from bot.teams.adapter import TenantRefused
+from bot.teams.members import MemberDirectory
+from bot.teams.references import (
+    PLATFORM,
+    TRIAGE_OWNER,
+    channel_reference_of,
+    is_personal,
+    owner_key,
+    reference_of,
+)
+from bot.teams.render import CARD_CONTENT_TYPE, CardAction, render_adaptive_card
+from bot.text import render_text
+from handlers import Origin, Outcome, Reply, Sender, Tone
+from handlers.parser import normalise
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "teams"
+MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
+SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
+
+
+class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
+    """An Action.Execute answer that shows a short message and leaves the card as it was (value is text;
+    the SDK's model types `value` as a dict, which cannot hold it)."""
+
+    _attribute_map = {
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "str"},
+    }
+
+
+def tenant_of(activity: Activity) -> str | None:
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        return activity.conversation.tenant_id
+    tenant = (activity.channel_data or {}).get("tenant") if isinstance(activity.channel_data, dict) else None
+    return tenant.get("id") if isinstance(tenant, dict) else None
+
+
+def card_message(reply: Reply) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(render_adaptive_card(reply)))
+
+
+def form_errors_reply(errors: dict[str, str]) -> Reply:
+    return Reply(tone=Tone.WARNING, text="Please correct: " + " ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class TeamsBot(TeamsActivityHandler):
+    def __init__(self, runtime: Runtime, *, allowed_tenant: str | None = None, members: MemberDirectory | None = None):
+        self.runtime = runtime
+        self.allowed_tenant = allowed_tenant
+        self.members = members or MemberDirectory()
+
+    async def on_turn(self, turn_context: TurnContext):
+        if self.allowed_tenant is not None and tenant_of(turn_context.activity) != self.allowed_tenant:
+            log.warning("refused an activity from tenant %s (single-tenant bot)", tenant_of(turn_context.activity))
+            raise TenantRefused(tenant_of(turn_context.activity) or "none")
+        await super().on_turn(turn_context)
+
+    # ------------------------------------------------------------ translating in
+
+    async def _sender_and_origin(self, turn_context: TurnContext) -> tuple[Sender, Origin]:
+        activity = turn_context.activity
+        sender = await self.members.sender(turn_context)
+        reference = reference_of(activity)
+        origin = Origin(platform=PLATFORM, conversation=activity.conversation.id, reference=reference)
+        await self.runtime.store.save_conversation_reference(PLATFORM, owner_key(sender.key, activity), reference)
+        return sender, origin
+
+    async def _act(self, action: CardAction, sender: Sender, origin: Origin) -> Outcome:
+        if action.form_id is not None:
+            return await self.runtime.submit_form(
+                CHANNEL, action.form_id, action.values or {}, sender, origin, action.metadata
+            )
+        return await self.runtime.click(CHANNEL, action.action_id or "", action.value, sender, origin)
+
+    # ------------------------------------------------------------ messages
+
+    async def on_message_activity(self, turn_context: TurnContext):
+        activity = turn_context.activity
+        sender, origin = await self._sender_and_origin(turn_context)
+        action = CardAction.from_data(activity.value)
+        if action is not None:  # Action.Submit (older clients, the Emulator)
+            outcome = await self._act(action, sender, origin)
+            reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
+        else:
+            text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
+            if normalise(text or "").lower() in SET_TRIAGE_WORDS:
+                reply = await self._set_triage(turn_context, sender)
+            else:
+                reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
+        if reply is not None:
+            await turn_context.send_activity(card_message(reply))
+
+    async def _set_triage(self, turn_context: TurnContext, sender: Sender) -> Reply:
+        """`teams set-triage`, typed by an admin in the channel where new requests should be posted."""
+        store = self.runtime.store
+        user = await store.ensure_user(sender.key, sender.display_name, email=sender.email)
+        if not user.is_admin:
+            return Reply(tone=Tone.WARNING, text="Only an ICT Assistant admin can choose the triage channel.")
+        if is_personal(turn_context.activity):
+            return Reply(
+                tone=Tone.WARNING,
+                text="Type this in the team channel (or group chat) where new requests should appear, mentioning me.",
+            )
+        await store.save_conversation_reference(PLATFORM, TRIAGE_OWNER, channel_reference_of(turn_context.activity))
+        log.info("Teams triage conversation set by %s", sender.key)
+        return Reply(tone=Tone.SUCCESS, text="New support requests will be posted in this conversation.")
+
+    # ------------------------------------------------------------ Action.Execute
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name == "adaptiveCard/action":
+            return await self._on_execute(turn_context)
+        return await super().on_invoke_activity(turn_context)
+
+    async def _on_execute(self, turn_context: TurnContext) -> InvokeResponse:
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        action = CardAction.from_data((value.get("action") or {}).get("data"))
+        if action is None:
+            return _message_response("That button has expired; please ask again.")
+        sender, origin = await self._sender_and_origin(turn_context)
+        outcome = await self._act(action, sender, origin)
+        if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
+            return _message_response(render_text(form_errors_reply(outcome.form_errors)))
+        if outcome.reply is None:
+            return _message_response("Done.")
+        if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
+            return _message_response(render_text(outcome.reply))
+        body = AdaptiveCardInvokeResponse(
+            status_code=200, type=CARD_CONTENT_TYPE, value=render_adaptive_card(outcome.reply)
+        )
+        return InvokeResponse(status=200, body=body)
+
+    # ------------------------------------------------------------ installation
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext):
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if not any(m.id == bot_id for m in activity.members_added or []):
+            return  # people joining or leaving a team: nothing to say
+        if not await self.runtime.store.claim_event(f"teams:welcome:{activity.conversation.id}"):
+            return  # already welcomed here (Teams repeats conversationUpdate)
+        personal = is_personal(activity)
+        if personal:
+            sender, origin = await self._sender_and_origin(turn_context)
+        else:
+            sender = Sender(key="teams:installation", display_name="Teams")
+            origin = Origin(platform=PLATFORM, conversation=activity.conversation.id)
+        reply = await self.runtime.assistant.welcome(sender, origin, personal=personal)
+        await turn_context.send_activity(card_message(reply))
+
+
+def _message_response(text: str) -> InvokeResponse:
+    return InvokeResponse(
+        status=200, body=AdaptiveCardMessageResponse(status_code=200, type=MESSAGE_RESPONSE_TYPE, value=text)
+    )

@@ -1,0 +1,124 @@
+"""The Bot Framework adapter built from our Settings, and the workarounds botbuilder-python 4.17.1 needs.
+
+Workarounds (both measured on 4.17.1, both applied here and nowhere else):
+
+* `deliveryMode: expectReplies`: `CloudAdapterBase._process_turn_results` serialises `ExpectedReplies` to a
+  dict and `CloudAdapter.process` hands that dict to `serializer_helper`, which only takes msrest models:
+  every such request answers 500 (botbuilder-python issue 2156). Our route calls `process_activity` itself
+  and serialises the body with `invoke_body_json`, which accepts a model or already-plain JSON.
+* msrest's `ClientRetryPolicy.safe_codes` is a 500-element list scanned 999 times each time a connector
+  client is configured (twice per turn). Making it a frozenset once at start-up keeps the same retry
+  codes and removes that CPU cost (`apply_msrest_retry_fix`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.serialization import Model
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI"}
+
+
+def apply_msrest_retry_fix() -> bool:
+    """Make `ClientRetryPolicy.safe_codes` a frozenset (same members). True when it changed something."""
+    codes = ClientRetryPolicy.safe_codes
+    if isinstance(codes, frozenset):
+        return False
+    ClientRetryPolicy.safe_codes = frozenset(codes)
+    return True
+
+
+@dataclass(frozen=True)
+class BotAuthConfig:
+    """The configuration object ConfigurationBotFrameworkAuthentication reads (attribute names as the samples)."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BotAuthConfig:
+        app_id = settings.microsoft_app_id.strip()
+        app_type = APP_TYPES.get(settings.microsoft_app_type.strip().lower())
+        if app_type is None:
+            raise ValueError(
+                f"MicrosoftAppType is '{settings.microsoft_app_type}'; use MultiTenant, SingleTenant or UserAssignedMSI."
+            )
+        if not app_id:
+            # Local mode (Bot Framework Emulator): no credentials, no token checks.
+            app_type = "MultiTenant"
+        return cls(
+            APP_ID=app_id,
+            APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
+            APP_TYPE=app_type,
+            APP_TENANTID=settings.microsoft_app_tenant_id.strip(),
+        )
+
+    @property
+    def local_mode(self) -> bool:
+        return not self.APP_ID
+
+
+def allowed_tenant(settings: Settings) -> str | None:
+    """The only tenant a single-tenant bot accepts; None when any tenant may talk to it."""
+    if settings.microsoft_app_type.strip().lower() == "singletenant" and settings.microsoft_app_tenant_id.strip():
+        return settings.microsoft_app_tenant_id.strip()
+    return None
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    config = BotAuthConfig.from_settings(settings)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config, logger=log))
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+class TenantRefused(Exception):
+    """An activity from another tenant reached a single-tenant bot. Not a PermissionError on purpose: the
+    adapter would turn that into 401, and this is a 403."""
+
+
+async def on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Anything a turn did not handle: logged with an id the user is shown; never a stack trace in chat."""
+    if isinstance(error, TenantRefused):
+        raise error
+    error_id = uuid.uuid4().hex[:8]
+    log.error("error id %s: Teams turn failed", error_id, exc_info=(type(error), error, error.__traceback__))
+    text = (
+        "Sorry, something went wrong on our side. Nothing was changed. "
+        f"If it keeps happening, tell the service desk this error id: {error_id}"
+    )
+    try:
+        if context.activity.type == ActivityTypes.invoke:
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response, value=InvokeResponse(status=500, body={"error_id": error_id})
+                )
+            )
+        else:
+            await context.send_activity(text)
+    except Exception as e:  # the connector itself may be what failed
+        log.warning("error id %s: could not tell the user: %s", error_id, type(e).__name__)
+
+
+def invoke_body_json(body: object) -> object:
+    """An invoke response body as JSON-ready data: a msrest model is serialised, plain JSON passes through."""
+    if isinstance(body, Model):
+        return serializer_helper(body)
+    if isinstance(body, list | tuple):
+        return [invoke_body_json(b) for b in body]
+    if isinstance(body, dict):
+        return {k: invoke_body_json(v) for k, v in body.items()}
+    return body

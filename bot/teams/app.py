@@ -1,0 +1,99 @@
+"""The Teams channel on our aiohttp app: `POST /api/messages`, the adapter and bot, the outbox deliverer.
+
+The route only translates, as botbuilder's `CloudAdapter.process` does, but serialises invoke bodies itself
+(see adapter.py: the 4.17.1 expectReplies defect).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
+
+from bot.settings import Settings
+from bot.teams.activity_bot import TeamsBot
+from bot.teams.adapter import (
+    BotAuthConfig,
+    TenantRefused,
+    allowed_tenant,
+    apply_msrest_retry_fix,
+    build_adapter,
+    invoke_body_json,
+)
+from bot.teams.deliver import TeamsDeliverer
+from bot.teams.references import reference_from_setting
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+
+
+@dataclass
+class TeamsEndpoint:
+    adapter: CloudAdapter
+    bot: TeamsBot
+
+
+TEAMS = web.AppKey("teams", TeamsEndpoint)
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def messages(request: web.Request) -> web.Response:
+    endpoint = request.app[TEAMS]
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        return _problem(415, "expected application/json")
+    try:
+        body = await request.json()
+        activity = Activity().deserialize(body) if isinstance(body, dict) else None
+    except (ValueError, DeserializationError):
+        activity = None
+    if activity is None or not activity.type:
+        return _problem(400, "expected a Bot Framework activity")
+    try:
+        response = await endpoint.adapter.process_activity(
+            request.headers.get("Authorization", ""), activity, endpoint.bot.on_turn
+        )
+    except PermissionError:
+        log.info("refused an activity without a valid Bot Framework token")
+        return _problem(401, "unauthorized")
+    except TenantRefused:
+        return _problem(403, "this bot serves one tenant only")
+    if response is None:
+        return web.Response(status=201)
+    return web.json_response(invoke_body_json(response.body), status=int(response.status))
+
+
+def setup_teams(app: web.Application, settings: Settings) -> str | None:
+    if not settings.teams_enabled:
+        return None
+    from bot.server import RUNTIME
+
+    config = BotAuthConfig.from_settings(settings)  # a bad MicrosoftAppType stops start-up here
+    triage = reference_from_setting(settings.teams_triage_conversation, settings.microsoft_app_tenant_id)
+    apply_msrest_retry_fix()
+    app.router.add_post(ROUTE, messages)
+
+    async def teams_channel(app: web.Application):
+        runtime = app[RUNTIME]
+        adapter = build_adapter(settings)
+        app[TEAMS] = TeamsEndpoint(adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)))
+        runtime.outbox.register(TeamsDeliverer(adapter, runtime.store, app_id=config.APP_ID, triage_reference=triage))
+        if config.local_mode:
+            log.warning(
+                "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator). "
+                "Set MicrosoftAppId to require Bot Framework tokens.",
+                ROUTE,
+            )
+        else:
+            log.info("Teams: %s bot %s... at %s", config.APP_TYPE, config.APP_ID[:8], ROUTE)
+        yield
+
+    app.cleanup_ctx.append(teams_channel)
+    return "teams"

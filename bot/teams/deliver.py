@@ -1,0 +1,185 @@
+"""The outbox's Teams deliverer: proactive messages through the Bot Connector with stored references.
+
+Requesters hear about their request (assigned, waiting on them, resolved) in their personal chat with the
+bot, whichever channel the agent acted from. New requests are posted to the triage conversation when one
+is set, and that post is refreshed in place when the request changes. Connector failures become
+DeliveryError so the outbox logs them and retries a bounded number of times; the request change that owed
+the notification is already committed and never rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
+from msrest.exceptions import ClientException
+
+from bot.notify import DeliveryError, notice_text
+from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
+from bot.teams.render import render_adaptive_card
+from handlers import Reply, Tone
+from handlers.support import ticket_card
+from storage import Store
+from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
+
+log = logging.getLogger(__name__)
+
+NOTICE_TITLE = {
+    "assigned": "Your request is being handled",
+    "waiting": "We need something from you",
+    "resolved": "Resolved",
+}
+NOTICE_TONE = {"assigned": Tone.INFO, "waiting": Tone.WARNING, "resolved": Tone.SUCCESS}
+
+
+def _retry_after(headers) -> float | None:
+    try:
+        return max(0.0, float((headers or {}).get("Retry-After", "")))
+    except (TypeError, ValueError):
+        return None
+
+
+def delivery_error(error: Exception) -> DeliveryError:
+    """A connector failure in the outbox's terms."""
+    if isinstance(error, ErrorResponseException) and error.response is not None:
+        status = error.response.status_code
+        retry_after = _retry_after(getattr(error.response, "headers", None)) if status == 429 else None
+        reason = {403: "bot not in the conversation (403)", 429: "throttled by Teams (429)"}.get(
+            status, f"Bot Connector answered {status}"
+        )
+        return DeliveryError(reason, retry_after=retry_after)
+    if isinstance(error, ClientException):
+        return DeliveryError(f"Bot Connector unreachable: {type(error).__name__}")
+    return DeliveryError(f"{type(error).__name__}: {error}")
+
+
+def _no_sdk_retries(context: TurnContext, adapter: CloudAdapter) -> None:
+    """The outbox retries with back-off itself; the SDK's own urllib3 retries would only hold it up."""
+    client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
+    policy = getattr(getattr(client, "config", None), "retry_policy", None)
+    if policy is not None:
+        policy.retries = 0
+        policy.policy.status_forcelist = frozenset()
+
+
+class TeamsDeliverer:
+    channel = PLATFORM
+
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        store: Store,
+        *,
+        app_id: str = "",
+        triage_reference: dict | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self.adapter = adapter
+        self.store = store
+        self.app_id = app_id
+        self.configured_triage = triage_reference
+        self.clock = clock
+
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        if notice.recipient_key is None:
+            await self._triage(notice, ticket)
+        else:
+            await self._requester(notice, ticket)
+
+    # ------------------------------------------------------------ sending
+
+    async def _send(self, reference: dict, act: Callable[[TurnContext], Awaitable[object]]) -> object:
+        """Run `act` in a proactive turn; errors come out as DeliveryError (not through on_turn_error)."""
+        box: dict = {}
+
+        async def callback(context: TurnContext) -> None:
+            _no_sdk_retries(context, self.adapter)
+            try:
+                box["result"] = await act(context)
+            except Exception as e:
+                box["error"] = e
+
+        try:
+            await self.adapter.continue_conversation(reference_from_dict(reference), callback, self.app_id)
+        except Exception as e:  # the connector client could not even be created
+            raise delivery_error(e) from e
+        if "error" in box:
+            raise delivery_error(box["error"]) from box["error"]
+        return box.get("result")
+
+    # ------------------------------------------------------------ requesters
+
+    async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        card = render_adaptive_card(
+            Reply(
+                title=NOTICE_TITLE.get(notice.kind, ticket.ref),
+                text=notice_text(notice, ticket),
+                tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
+            )
+        )
+        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        reference = await self.store.get_conversation_reference(PLATFORM, notice.recipient_key)
+        if reference is None:
+            reference = await self._open_personal_chat(notice.recipient_key)
+        await self._send(reference, lambda context: context.send_activity(message))
+
+    async def _open_personal_chat(self, user_key: str) -> dict:
+        """No personal chat yet: open one from the group chat or channel where the user last spoke to us."""
+        chat = await self.store.get_conversation_reference(PLATFORM, user_key + CHAT_SUFFIX)
+        if chat is None:
+            raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
+        ref = reference_from_dict(chat)
+        params = ConversationParameters(
+            is_group=False,
+            bot=ref.bot,
+            members=[ChannelAccount(id=ref.user.id)],
+            tenant_id=ref.conversation.tenant_id,
+            channel_data={"tenant": {"id": ref.conversation.tenant_id}} if ref.conversation.tenant_id else None,
+        )
+        box: dict = {}
+
+        async def created(context: TurnContext) -> None:
+            box["reference"] = TurnContext.get_conversation_reference(context.activity).serialize()
+
+        try:
+            await self.adapter.create_conversation(
+                self.app_id, created, params, channel_id=ref.channel_id, service_url=ref.service_url
+            )
+        except Exception as e:
+            raise delivery_error(e) from e
+        reference = box["reference"]
+        reference["user"] = chat.get("user")
+        await self.store.save_conversation_reference(PLATFORM, user_key, reference)
+        return reference
+
+    # ------------------------------------------------------------ triage
+
+    async def triage_reference(self) -> dict | None:
+        return await self.store.get_conversation_reference(PLATFORM, TRIAGE_OWNER) or self.configured_triage
+
+    async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        reference = await self.triage_reference()
+        if reference is None:
+            log.debug("no Teams triage conversation set; %s %s not posted", notice.kind, ticket.ref)
+            return
+        title = "New request: " if notice.kind == "new_request" else ""
+        card = render_adaptive_card(ticket_card(ticket, self.clock(), for_agent=True, title_prefix=title))
+        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        if notice.kind == "new_request":
+            response = await self._send(reference, lambda context: context.send_activity(message))
+            if response is not None and getattr(response, "id", None):
+                conversation = reference["conversation"]["id"]
+                await self.store.save_channel_post(
+                    ChannelPostRecord(ticket.number, PLATFORM, "triage", conversation, response.id)
+                )
+            return
+        post = await self.store.get_channel_post(ticket.ref, PLATFORM, "triage")
+        if post is None:
+            return  # posted before a triage conversation was set: nothing to refresh
+        message.id = post.message_id
+        message.type = ActivityTypes.message
+        await self._send(reference, lambda context: context.update_activity(message))

@@ -1,0 +1,68 @@
+"""Conversation references: what we store to message people and the triage channel proactively.
+
+A user's personal-chat reference is stored under their user key (`teams:<aadObjectId>`); the last group
+chat or channel they spoke in under `teams:<aadObjectId>#chat`, used only to open a personal chat with them
+(never to post their notifications where others can read them). The triage channel is owner `triage`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ConversationAccount, ConversationReference
+
+PLATFORM = "teams"
+TRIAGE_OWNER = "triage"
+CHAT_SUFFIX = "#chat"
+GLOBAL_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
+
+
+def is_personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return conversation is not None and (conversation.conversation_type or "personal") == "personal"
+
+
+def owner_key(user_key: str, activity: Activity) -> str:
+    return user_key if is_personal(activity) else user_key + CHAT_SUFFIX
+
+
+def reference_of(activity: Activity) -> dict:
+    """The activity's conversation reference as plain JSON (camelCase, as Bot Framework writes it)."""
+    return TurnContext.get_conversation_reference(activity).serialize()
+
+
+def channel_reference_of(activity: Activity) -> dict:
+    """The reference of the channel itself (not the thread the message was in), for new top-level posts."""
+    reference = reference_of(activity)
+    conversation = reference.get("conversation") or {}
+    conversation["id"] = str(conversation.get("id", "")).split(";messageid=")[0]
+    reference["conversation"] = conversation
+    reference.pop("activityId", None)
+    return reference
+
+
+def reference_from_dict(data: dict) -> ConversationReference:
+    return ConversationReference().deserialize(data)
+
+
+def reference_from_setting(value: str | None, tenant_id: str = "") -> dict | None:
+    """ICTBOT_TEAMS_TRIAGE_CONVERSATION: a JSON conversation reference, or `[SERVICE_URL] CONVERSATION_ID`."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.startswith("{"):
+        data = json.loads(value)
+        if not isinstance(data, dict) or not (data.get("conversation") or {}).get("id"):
+            raise ValueError("ICTBOT_TEAMS_TRIAGE_CONVERSATION JSON needs conversation.id")
+        data.setdefault("channelId", "msteams")
+        data.setdefault("serviceUrl", GLOBAL_SERVICE_URL)
+        return data
+    parts = value.split()
+    service_url, conversation_id = (parts[0], parts[1]) if len(parts) == 2 else (GLOBAL_SERVICE_URL, parts[0])
+    if len(parts) > 2 or not service_url.startswith(("https://", "http://")):
+        raise ValueError("ICTBOT_TEAMS_TRIAGE_CONVERSATION is '[SERVICE_URL] CONVERSATION_ID' or JSON")
+    conversation = ConversationAccount(id=conversation_id, is_group=True, conversation_type="channel")
+    if tenant_id:
+        conversation.tenant_id = tenant_id
+    return ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()

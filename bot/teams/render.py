@@ -1,0 +1,216 @@
+"""The neutral Reply as an Adaptive Card 1.5 (the highest version Teams renders). Pure functions, no I/O.
+
+Buttons and forms become `Action.Execute` (universal actions: Teams sends an `adaptiveCard/action` invoke
+and shows the card we answer with), each with an `Action.Submit` fallback carrying the same data, so older
+clients and the Emulator send a message with `value` instead; both come back through `CardAction`.
+
+All Reply text is plain: everything shown in a TextBlock or a Fact goes through `md_escape`, so a user's
+words cannot become links, emphasis or mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import render_text
+from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
+
+CARD_VERSION = "1.5"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+ACTION_KEY = "ict_action"  # button: the action id
+VALUE_KEY = "ict_value"  # button: its value
+FORM_KEY = "ict_form"  # form: the form id
+METADATA_KEY = "ict_metadata"  # form: its private metadata
+RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY)
+
+TONE_COLOR = {Tone.SUCCESS: "good", Tone.WARNING: "warning", Tone.ERROR: "attention", Tone.INFO: "default"}
+RAG_COLOR = {"red": "attention", "amber": "warning", "green": "good"}
+RAG_WORD = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+BUTTON_STYLE = {"primary": "positive", "danger": "destructive"}
+MAX_TOP_ACTIONS = 6  # Teams shows at most six actions in a card's action bar
+
+# Characters the Adaptive Card markdown subset (CommonMark based) can give meaning to.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#~|!{}])")
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """Plain text safe for a TextBlock or Fact: no links, emphasis, lists, headings or <at> mentions."""
+    text = _MD_SPECIAL.sub(r"\\\1", text or "")
+    text = _LIST_START.sub(
+        lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}{m[3]}" if len(m[2]) > 1 else f"{m[1]}\\{m[2]}{m[3]}", text
+    )
+    # A single newline is not a line break in markdown: make every line its own paragraph.
+    return "\n\n".join(line for line in text.splitlines())
+
+
+@dataclass(frozen=True, slots=True)
+class CardAction:
+    """What a pressed button or submitted form sent back, from Action.Execute or Action.Submit data."""
+
+    action_id: str | None = None
+    value: str = ""
+    form_id: str | None = None
+    metadata: str = ""
+    values: dict[str, str] | None = None
+
+    @classmethod
+    def from_data(cls, data: object) -> CardAction | None:
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get(FORM_KEY), str):
+            values = {
+                str(k): "" if v is None else str(v)
+                for k, v in data.items()
+                if k not in RESERVED_KEYS and k != "msteams"
+            }
+            return cls(form_id=data[FORM_KEY], metadata=str(data.get(METADATA_KEY) or ""), values=values)
+        if isinstance(data.get(ACTION_KEY), str):
+            return cls(action_id=data[ACTION_KEY], value=str(data.get(VALUE_KEY) or ""))
+        return None
+
+
+def _text(text: str, **props) -> dict:
+    return {"type": "TextBlock", "text": md_escape(text), "wrap": True, **props}
+
+
+def _facts(fields: tuple[Field, ...]) -> dict:
+    return {"type": "FactSet", "facts": [{"title": md_escape(f.label), "value": md_escape(f.value)} for f in fields]}
+
+
+def _execute(title: str, verb: str, data: dict, style: str | None = None) -> dict:
+    action = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": data,
+        "fallback": {"type": "Action.Submit", "title": title, "data": data},
+    }
+    if style:
+        action["style"] = style
+        action["fallback"]["style"] = style
+    return action
+
+
+def button_action(button: Button) -> dict:
+    return _execute(
+        button.label,
+        button.action_id,
+        {ACTION_KEY: button.action_id, VALUE_KEY: button.value},
+        BUTTON_STYLE.get(button.style or ""),
+    )
+
+
+def _item(item: Item) -> dict:
+    title: list[dict] = []
+    if item.rag in RAG_COLOR:
+        title.append(
+            {
+                "type": "Column",
+                "width": "auto",
+                "items": [_text(RAG_WORD[item.rag], color=RAG_COLOR[item.rag], weight="bolder")],
+            }
+        )
+    title.append({"type": "Column", "width": "stretch", "items": [_text(item.title, weight="bolder")]})
+    parts: list[dict] = [{"type": "ColumnSet", "columns": title}]
+    if item.text:
+        parts.append(_text(item.text, isSubtle=True, spacing="none"))
+    if item.fields:
+        parts.append(_facts(item.fields))
+    if item.buttons:
+        parts.append({"type": "ActionSet", "actions": [button_action(b) for b in item.buttons]})
+    return {"type": "Container", "separator": True, "items": parts}
+
+
+def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
+    base: dict = {"id": field.name, "label": field.label, "isRequired": field.required}
+    if field.required:
+        base["errorMessage"] = f"{field.label} is required."
+    initial = value if value is not None else field.initial
+    if field.kind is InputKind.CHOICE:
+        element = {
+            "type": "Input.ChoiceSet",
+            **base,
+            "style": "compact",
+            "choices": [{"title": c.label, "value": c.value} for c in field.choices],
+        }
+        if initial:
+            element["value"] = initial
+    elif field.kind is InputKind.NUMBER:
+        element = {"type": "Input.Number", **base}
+        if field.min_value is not None:
+            element["min"] = field.min_value
+        if field.max_value is not None:
+            element["max"] = field.max_value
+        if initial and initial.strip().lstrip("-").isdigit():
+            element["value"] = int(initial)
+    else:
+        element = {"type": "Input.Text", **base, "isMultiline": field.kind is InputKind.MULTILINE}
+        if field.max_length:
+            element["maxLength"] = field.max_length
+        if field.placeholder:
+            element["placeholder"] = field.placeholder
+        if initial:
+            element["value"] = initial
+    elements = [element]
+    if error:
+        elements.append(_text(error, color="attention", spacing="none", size="small"))
+    return elements
+
+
+def form_action(form: Form) -> dict:
+    return _execute(form.submit_label, form.form_id, {FORM_KEY: form.form_id, METADATA_KEY: form.private_metadata})
+
+
+def _form(form: Form, values: dict[str, str], errors: dict[str, str]) -> list[dict]:
+    body = [_text(form.title, weight="bolder", separator=True)]
+    if errors:
+        body.append(_text("Please correct the highlighted answers.", color="attention"))
+    for field in form.inputs:
+        body += _input(field, values.get(field.name), errors.get(field.name))
+    return body
+
+
+def render_adaptive_card(
+    reply: Reply, *, form_values: dict[str, str] | None = None, form_errors: dict[str, str] | None = None
+) -> dict:
+    """Adaptive Card 1.5 JSON for a reply; a form is shown with `form_values` kept and `form_errors` marked."""
+    color = TONE_COLOR[reply.tone]
+    body: list[dict] = []
+    if reply.title:
+        body.append(_text(reply.title, size="medium", weight="bolder", color=color))
+    if reply.text:
+        body.append(_text(reply.text, color=color if not reply.title else "default"))
+    if reply.fields:
+        body.append(_facts(reply.fields))
+    body += [_item(item) for item in reply.items]
+    if reply.more:
+        hint = f" Try '{reply.more_hint}'." if reply.more_hint else ""
+        body.append(_text(f"...and {reply.more} more.{hint}", isSubtle=True))
+    actions = [button_action(b) for b in reply.buttons]
+    if reply.form:
+        body += _form(reply.form, form_values or {}, form_errors or {})
+        actions.insert(0, form_action(reply.form))
+    if reply.footer:
+        body.append(_text(reply.footer, isSubtle=True, size="small"))
+    if not body:
+        body.append(_text(" "))
+    card: dict = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "fallbackText": render_text(reply) or " ",
+        "body": body,
+    }
+    if len(actions) > MAX_TOP_ACTIONS:  # the rest stay reachable in the body
+        body.append({"type": "ActionSet", "actions": actions[MAX_TOP_ACTIONS:]})
+        actions = actions[:MAX_TOP_ACTIONS]
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def render_notice_card(text: str, title: str | None = None, tone: Tone = Tone.INFO) -> dict:
+    """A proactive notification (the words come from bot.notify.notice_text) as a small card."""
+    return render_adaptive_card(Reply(text=text, title=title, tone=tone))

@@ -1,0 +1,240 @@
+"""Teams channel fixtures: the running app with the real CloudAdapter (local mode unless a test says
+otherwise), and a recording fake Bot Connector on port 0 that the activities name as their serviceUrl."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.runtime import build_runtime
+from bot.server import create_app
+from bot.settings import Settings
+from bot.teams.app import setup_teams
+
+TENANT = "72f988bf-0000-4000-8000-000000000001"
+BOT_ID = "28:ict-assistant-bot"
+SCHEMAS = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "schemas"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    conversation: str
+    body: dict | None
+    activity_id: str | None = None
+
+    @property
+    def card(self) -> dict | None:
+        for a in (self.body or {}).get("attachments") or []:
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return a["content"]
+        return None
+
+    @property
+    def text(self) -> str:
+        card = self.card
+        return card["fallbackText"] if card else (self.body or {}).get("text", "")
+
+
+@dataclass
+class FakeConnector:
+    """Plays the Bot Connector: records every call; `fail(status, times)` makes the next posts fail."""
+
+    url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    members: dict[str, dict] = field(default_factory=dict)
+    failures: list[tuple[int, dict]] = field(default_factory=list)
+    ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def fail(self, status: int, times: int = 1, headers: dict | None = None) -> None:
+        self.failures += [(status, headers or {})] * times
+
+    @property
+    def sent(self) -> list[Call]:
+        """Messages posted (new, replies and proactive), in order."""
+        return [c for c in self.calls if c.method == "POST" and "/activities" in c.path]
+
+    def sent_to(self, conversation: str) -> list[Call]:
+        return [c for c in self.sent if c.conversation == conversation]
+
+    @property
+    def updates(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "PUT"]
+
+    def _failure(self) -> web.Response | None:
+        if not self.failures:
+            return None
+        status, headers = self.failures.pop(0)
+        body = {"error": {"code": "BotNotInConversationRoster" if status == 403 else "Failure", "message": "fake"}}
+        return web.json_response(body, status=status, headers=headers)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        info = request.match_info
+        call = Call(request.method, request.path, info.get("conversation", ""), body, info.get("activity"))
+        self.calls.append(call)
+        if request.method == "GET":  # a roster lookup
+            member = self.members.get(info["member"])
+            if member is None:
+                return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+            return web.json_response(member)
+        failure = self._failure()
+        if failure is not None:
+            return failure
+        if request.path == "/v3/conversations":
+            user = body["members"][0]["id"]
+            return web.json_response({"id": f"a:personal-{user}", "activityId": None, "serviceUrl": self.url})
+        if request.method == "PUT":
+            return web.json_response({"id": info["activity"]})
+        return web.json_response({"id": f"activity-{next(self.ids)}"})
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeConnector()
+    app = web.Application()
+    app.router.add_get("/v3/conversations/{conversation}/members/{member}", fake.handle)
+    app.router.add_post("/v3/conversations", fake.handle)
+    app.router.add_post("/v3/conversations/{conversation}/activities", fake.handle)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", fake.handle)
+    app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", fake.handle)
+    server = TestServer(app, port=0)
+    await server.start_server()
+    fake.url = str(server.make_url("/"))
+    yield fake
+    await server.close()
+
+
+def teams_settings(tmp_path, **overrides) -> Settings:
+    values = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'teams.db'}",
+        "microsoft_app_id": "",
+        "notify_interval": 3600.0,
+        "seed_sample": True,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class TeamsUser:
+    aad: str
+    name: str
+    email: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"teams:{self.aad}"
+
+    @property
+    def channel_id(self) -> str:
+        return f"29:{self.aad}"
+
+    def account(self) -> dict:
+        return {"id": self.channel_id, "name": self.name, "aadObjectId": self.aad}
+
+
+class Teams:
+    """Posts activities shaped as Teams sends them to /api/messages of the running app."""
+
+    def __init__(self, client: TestClient, connector: FakeConnector, runtime):
+        self.client = client
+        self.connector = connector
+        self.runtime = runtime
+        self.ids = itertools.count(1)
+
+    def activity(self, user: TeamsUser, *, kind: str = "personal", conversation: str | None = None, **extra) -> dict:
+        conversation = conversation or (f"a:personal-{user.aad}" if kind == "personal" else "19:general@thread.tacv2")
+        channel_data = {"tenant": {"id": TENANT}}
+        if kind == "channel":
+            channel_data |= {"team": {"id": "19:team@thread.tacv2"}, "channel": {"id": conversation}}
+        activity = {
+            "id": f"in-{next(self.ids)}",
+            "channelId": "msteams",
+            "serviceUrl": self.connector.url,
+            "timestamp": "2019-11-25T09:30:00.000Z",
+            "from": user.account(),
+            "recipient": {"id": BOT_ID, "name": "ICT Assistant"},
+            "conversation": {
+                "id": conversation,
+                "conversationType": kind,
+                "tenantId": TENANT,
+                **({"isGroup": True} if kind != "personal" else {}),
+            },
+            "channelData": channel_data,
+            "locale": "en-GB",
+        }
+        activity.update(extra)
+        return activity
+
+    def message(self, user: TeamsUser, text: str, *, kind: str = "personal", mention: bool = False, **extra) -> dict:
+        entities = []
+        if mention:
+            text = f"<at>ICT Assistant</at> {text}"
+            entities.append(
+                {
+                    "type": "mention",
+                    "text": "<at>ICT Assistant</at>",
+                    "mentioned": {"id": BOT_ID, "name": "ICT Assistant"},
+                }
+            )
+        return self.activity(user, kind=kind, type="message", text=text, entities=entities, **extra)
+
+    async def post(self, activity: dict, headers: dict | None = None):
+        return await self.client.post(
+            "/api/messages", data=json.dumps(activity), headers={"Content-Type": "application/json", **(headers or {})}
+        )
+
+    async def say(self, user: TeamsUser, text: str, **kwargs) -> Call:
+        """Send a message; returns the one reply the connector received."""
+        before = len(self.connector.sent)
+        response = await self.post(self.message(user, text, **kwargs))
+        assert response.status in (200, 201), await response.text()
+        replies = self.connector.sent[before:]
+        assert len(replies) == 1, replies
+        return replies[0]
+
+
+@pytest.fixture
+async def teams_app(tmp_path, connector):
+    """(Teams helper, runtime) with the real app on a test server; the outbox is drained by the tests."""
+    settings = teams_settings(tmp_path)
+    runtime = await build_runtime(settings)
+    app = create_app(settings, runtime=runtime, setups=[setup_teams])
+    client = TestClient(TestServer(app, port=0))
+    await client.start_server()
+    await runtime.outbox.stop()  # tests call runtime.outbox.drain() themselves
+    yield Teams(client, connector, runtime)
+    await client.close()
+    await runtime.close()
+
+
+@pytest.fixture
+def teams(teams_app) -> Teams:
+    return teams_app
+
+
+@pytest.fixture
+def card_schema() -> dict:
+    return json.loads((SCHEMAS / "adaptive-card-1.5.schema.json").read_text())
+
+
+@pytest.fixture
+def validate_card(card_schema):
+    import jsonschema
+
+    validator = jsonschema.Draft6Validator(card_schema)
+
+    def check(card: dict) -> dict:
+        errors = sorted(validator.iter_errors(card), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+        assert card.get("fallbackText")
+        return card
+
+    return check

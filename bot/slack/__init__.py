@@ -1,0 +1,1 @@
+"""The Slack channel: slack-bolt's AsyncApp on our aiohttp server (or Socket Mode), Block Kit out."""

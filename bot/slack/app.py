@@ -1,0 +1,104 @@
+"""Wires the Slack channel into the one aiohttp server: POST /slack/events, the outbox deliverer, Socket Mode.
+
+On when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (HTTP), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN
+(Socket Mode). The route is added when the app is created; bolt's AsyncApp, the Web API client and the
+deliverer are built in the app's start-up, once the runtime exists, and closed on shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.server import RUNTIME
+from bot.settings import Settings
+from bot.slack.background import Background
+from bot.slack.deliver import SlackDeliverer
+from bot.slack.listeners import SlackListeners
+from bot.slack.profiles import Profiles
+from bot.slack.replies import SlackReplies
+from bot.slack.scopes import EVENTS_PATH
+from bot.slack.socket_mode import SocketMode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SlackChannel:
+    bolt: AsyncApp
+    client: AsyncWebClient
+    background: Background
+    profiles: Profiles
+    deliverer: SlackDeliverer
+    socket_mode: SocketMode | None = None
+
+
+SLACK = web.AppKey("slack", SlackChannel)
+
+
+def _secret(value) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientSession) -> SlackChannel:
+    client = AsyncWebClient(
+        token=_secret(settings.slack_bot_token), base_url=settings.slack_api_url, session=session, timeout=10
+    )
+    bolt = AsyncApp(
+        name="ictbot",
+        client=client,
+        signing_secret=_secret(settings.slack_signing_secret) or None,
+        process_before_response=True,  # answer in the ack; see docs/slack.md
+        logger=logging.getLogger("slack_bolt"),
+    )
+    background = Background()
+    profiles = Profiles(client, runtime.store, background)
+    SlackListeners(runtime, profiles, SlackReplies(client), background).register(bolt)
+    deliverer = SlackDeliverer(client, runtime.store, settings.slack_support_channel)
+    app_token = _secret(settings.slack_app_token)
+    socket_mode = SocketMode(bolt, app_token) if app_token else None
+    return SlackChannel(bolt, client, background, profiles, deliverer, socket_mode)
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    """Slash commands, interactivity and the Events API: bolt verifies, dispatches and answers."""
+    bolt_response = await request.app[SLACK].bolt.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+def setup_slack(app: web.Application, settings: Settings) -> str | None:
+    if not settings.slack_enabled:
+        return None
+    http = bool(_secret(settings.slack_signing_secret))
+    if http:
+        app.router.add_post(EVENTS_PATH, slack_events)
+
+    async def run_slack(app: web.Application):
+        runtime = app[RUNTIME]
+        async with aiohttp.ClientSession() as session:
+            channel = build_channel(runtime, settings, session)
+            app[SLACK] = channel
+            runtime.outbox.register(channel.deliverer)
+            modes = [f"HTTP at {EVENTS_PATH}"] if http else []
+            if channel.socket_mode is not None:
+                channel.socket_mode.start()
+                modes.append("Socket Mode")
+            log.info(
+                "Slack on: %s; triage channel %s",
+                " and ".join(modes),
+                settings.slack_support_channel or "not set (no triage posts)",
+            )
+            yield
+            if channel.socket_mode is not None:
+                await channel.socket_mode.stop()
+            await channel.background.close()
+
+    app.cleanup_ctx.append(run_slack)
+    return "slack"

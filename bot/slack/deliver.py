@@ -1,0 +1,154 @@
+"""Delivers the outbox's Slack notifications: triage posts kept up to date, and DMs to requesters.
+
+New requests are posted to SLACK_SUPPORT_CHANNEL with Assign to me / Resolve / Priority buttons; the post's
+ts is saved so every later change updates it in place (chat.update). A requester whose request is assigned,
+waiting on them or resolved gets a DM (conversations.open + chat.postMessage).
+
+Failures: `ratelimited` is retried after Slack's Retry-After; errors that no retry can fix (channel_not_found,
+not_in_channel, ...) are permanent. When the triage post is given up on, the requester is told that their
+request is saved but the desk's channel was not reached, so nobody is left thinking the desk has seen it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.notify import DeliveryError, notice_text
+from bot.slack.render import render_block_kit
+from bot.slack.translate import PLATFORM
+from handlers.reply import Reply, Tone
+from handlers.support import ticket_card
+from storage import Store
+from storage.enums import NoticeKind
+from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
+from storage.service import NOTIFY_MAX_ATTEMPTS
+
+log = logging.getLogger(__name__)
+
+TRIAGE = "triage"
+#: Errors no retry will fix: give up at once.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "invalid_auth",
+        "invalid_blocks",
+        "is_archived",
+        "message_not_found",
+        "missing_scope",
+        "msg_too_long",
+        "no_permission",
+        "not_authed",
+        "not_in_channel",
+        "restricted_action",
+        "token_revoked",
+        "user_disabled",
+        "user_not_found",
+        "user_not_visible",
+    }
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def delivery_error(e: SlackApiError) -> DeliveryError:
+    error = str(e.response.get("error") or f"HTTP {e.response.status_code}")
+    if e.response.status_code == 429 or error == "ratelimited":
+        retry_after = e.response.headers.get("Retry-After") or e.response.headers.get("retry-after")
+        try:
+            seconds = float(retry_after) if retry_after is not None else 30.0
+        except ValueError:
+            seconds = 30.0
+        return DeliveryError(f"Slack: {error}", retry_after=seconds)
+    return DeliveryError(f"Slack: {error}", permanent=error in PERMANENT_ERRORS)
+
+
+class SlackDeliverer:
+    channel = PLATFORM
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        store: Store,
+        support_channel: str | None,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ):
+        self.client = client
+        self.store = store
+        self.support_channel = support_channel
+        self.clock = clock
+
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        try:
+            if notice.recipient_key is None:
+                await self._triage(notice, ticket)
+            else:
+                await self._direct_message(notice.recipient_key, notice_reply(notice, ticket))
+        except SlackApiError as e:
+            error = delivery_error(e)
+            if notice.kind == NoticeKind.NEW_REQUEST and _final(notice, error):
+                await self._tell_requester_desk_missed(ticket, str(error))
+            raise error from None
+
+    # ------------------------------------------------------------ the triage channel
+
+    async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        if not self.support_channel:
+            raise DeliveryError("SLACK_SUPPORT_CHANNEL is not set", permanent=True)
+        blocks, text = render_block_kit(triage_reply(ticket, self.clock()))
+        post = await self.store.get_channel_post(ticket.ref, PLATFORM, TRIAGE)
+        if post is not None:
+            await self.client.chat_update(channel=post.conversation, ts=post.message_id, text=text, blocks=blocks)
+            return
+        if notice.kind != NoticeKind.NEW_REQUEST and not ticket.is_open:
+            return  # never posted, and nothing left to triage
+        response = await self.client.chat_postMessage(channel=self.support_channel, text=text, blocks=blocks)
+        await self.store.save_channel_post(
+            ChannelPostRecord(ticket.number, PLATFORM, TRIAGE, response["channel"], response["ts"])
+        )
+
+    async def _tell_requester_desk_missed(self, ticket: TicketRecord, error: str) -> None:
+        log.error("triage post for %s given up (%s): the desk must check the queue", ticket.ref, error)
+        if not ticket.requester_key.startswith(f"{PLATFORM}:"):
+            return
+        reply = Reply(
+            tone=Tone.WARNING,
+            text=f"{ticket.ref} \u201c{ticket.summary}\u201d is saved, but I couldn't post it to the service desk's "
+            f"Slack channel ({error}). It is in their queue; if it is urgent, please also phone the service desk.",
+        )
+        try:
+            await self._direct_message(ticket.requester_key, reply)
+        except SlackApiError as e:
+            log.warning("could not tell %s either: %s", ticket.requester_key, e.response.get("error"))
+
+    # ------------------------------------------------------------ DMs
+
+    async def _direct_message(self, recipient_key: str, reply: Reply) -> None:
+        user_id = recipient_key.split(":", 1)[1]
+        opened = await self.client.conversations_open(users=user_id)
+        blocks, text = render_block_kit(reply)
+        await self.client.chat_postMessage(channel=opened["channel"]["id"], text=text, blocks=blocks)
+
+
+def _final(notice: NotificationRecord, error: DeliveryError) -> bool:
+    """Is this the last attempt the outbox will make?"""
+    return error.permanent or notice.attempts + 1 >= NOTIFY_MAX_ATTEMPTS
+
+
+def triage_reply(ticket: TicketRecord, now: datetime) -> Reply:
+    prefix = "New request: " if ticket.status == "new" else ""
+    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
+
+
+def notice_reply(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
+    tone = Tone.SUCCESS if notice.kind == NoticeKind.RESOLVED else Tone.INFO
+    return Reply(text=notice_text(notice, ticket), tone=tone)

@@ -1,0 +1,177 @@
+"""bolt listeners: translate the payload, call the runtime, answer in the ack; slow work goes to the background.
+
+The app runs with process_before_response=True: each listener's ack is the HTTP response, sent as soon as the
+listener returns (the handlers take milliseconds). Web API calls (modals, follow-ups, App Home, profile look-ups
+on a cache miss) are started in the background after that, so Slack's 3 seconds are never at risk.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.runtime import Runtime
+from bot.slack import translate
+from bot.slack.background import Background
+from bot.slack.profiles import Profiles
+from bot.slack.render import clip, render_block_kit, result_modal
+from bot.slack.replies import SlackReplies, response_type
+from bot.slack.scopes import COMMAND
+from handlers import Origin
+from handlers.reply import Reply, Tone
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "slack"
+
+
+def _sorry(error_id: str) -> Reply:
+    return Reply(
+        tone=Tone.ERROR,
+        text="Sorry, something went wrong on our side. If it keeps happening, tell the service desk this "
+        f"error id: {error_id}",
+        error_id=error_id,
+    )
+
+
+class SlackListeners:
+    def __init__(self, runtime: Runtime, profiles: Profiles, replies: SlackReplies, background: Background):
+        self.runtime = runtime
+        self.profiles = profiles
+        self.replies = replies
+        self.background = background
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(COMMAND)(self.on_command)
+        app.action(translate.ACTION_IDS)(self.on_action)
+        app.view_submission(r".+")(self.on_view_submission)
+        app.view_closed(r".+")(self.on_view_closed)
+        app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.error(self.on_error)
+
+    # ------------------------------------------------------------ /ict
+
+    async def on_command(self, ack, command: dict) -> None:
+        sender = await self.profiles.sender(command["user_id"], command.get("user_name"))
+        origin = translate.command_origin(command)
+        outcome = await self.runtime.handle(CHANNEL, command.get("text") or "", sender, origin)
+        reply = outcome.reply
+        assert reply is not None
+        if reply.form is not None and command.get("trigger_id"):
+            await ack()  # an empty 200: Slack shows nothing, and the modal opens right after
+            self.background.spawn(
+                self.replies.open_form(
+                    command["trigger_id"], reply, origin.conversation, response_url=command.get("response_url")
+                ),
+                f"open {reply.form.form_id} form",
+            )
+            return
+        blocks, text = render_block_kit(reply)
+        await ack(text=text, blocks=blocks, response_type=response_type(reply))
+
+    # ------------------------------------------------------------ buttons
+
+    async def on_action(self, ack, body: dict, action: dict) -> None:
+        await ack()
+        command = translate.command_of(action.get("action_id", ""))
+        if command is None:
+            return
+        user = body["user"]
+        sender = await self.profiles.sender(user["id"], user.get("name") or user.get("username"))
+        origin = translate.action_origin(body)
+        outcome = await self.runtime.click(CHANNEL, command, action.get("value") or "", sender, origin)
+        reply = outcome.reply
+        assert reply is not None
+        in_modal = (body.get("view") or {}).get("type") == "modal"
+        trigger_id = body.get("trigger_id")
+        if reply.form is not None and trigger_id:
+            work = self.replies.open_form(
+                trigger_id, reply, origin.conversation, push=in_modal, response_url=body.get("response_url")
+            )
+        elif body.get("response_url"):
+            work = self.replies.to_response_url(body["response_url"], reply)
+        elif trigger_id:  # App Home or a modal: no conversation to answer in
+            work = self.replies.show(trigger_id, reply, push=in_modal)
+        else:
+            return
+        self.background.spawn(work, f"reply to {command}")
+
+    # ------------------------------------------------------------ modals
+
+    async def on_view_submission(self, ack, body: dict, view: dict) -> None:
+        metadata, channel = translate.decode_view_metadata(view.get("private_metadata"))
+        user = body["user"]
+        sender = await self.profiles.sender(user["id"], user.get("name") or user.get("username"))
+        values = translate.form_values((view.get("state") or {}).get("values") or {})
+        outcome = await self.runtime.submit_form(
+            CHANNEL, view.get("callback_id") or "", values, sender, translate.view_origin(body, channel), metadata
+        )
+        if outcome.form_errors:
+            await ack(response_action="errors", errors={k: clip(v, 2000) for k, v in outcome.form_errors.items()})
+            return
+        assert outcome.reply is not None
+        await ack(response_action="update", view=result_modal(outcome.reply))
+
+    async def on_view_closed(self, ack) -> None:
+        await ack()
+
+    # ------------------------------------------------------------ conversation (Events API)
+
+    async def on_mention(self, body: dict, event: dict) -> None:
+        await self._converse(body, event, direct=False)
+
+    async def on_message(self, body: dict, event: dict) -> None:
+        if event.get("channel_type") == "im":
+            await self._converse(body, event, direct=True)
+
+    async def _converse(self, body: dict, event: dict, *, direct: bool) -> None:
+        if translate.is_from_bot(event):
+            return
+        event_id = body.get("event_id")
+        if event_id and not await self.runtime.store.claim_event(event_id):
+            log.info("ignoring repeated Slack event %s", event_id)
+            return
+        sender = await self.profiles.sender(event["user"], None)
+        origin = translate.event_origin(event, body.get("team_id"))
+        outcome = await self.runtime.handle(CHANNEL, event.get("text") or "", sender, origin)
+        assert outcome.reply is not None
+        thread = event.get("thread_ts") or (None if direct else event.get("ts"))
+        self.background.spawn(
+            self.replies.to_conversation(
+                event["channel"], event["user"], outcome.reply, thread_ts=thread, direct=direct
+            ),
+            "answer a message",
+        )
+
+    async def on_home_opened(self, event: dict) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        self.background.spawn(self._publish_home(event["user"]), "publish App Home")
+
+    async def _publish_home(self, user_id: str) -> None:
+        sender = await self.profiles.sender(user_id, None)
+        origin = Origin(platform=CHANNEL, conversation=None, reference={"user": user_id})
+        outcome = await self.runtime.assistant.home(sender, origin)
+        assert outcome.reply is not None
+        await self.replies.publish_home(user_id, outcome.reply)
+
+    # ------------------------------------------------------------ the unexpected
+
+    async def on_error(self, error: Exception, request: AsyncBoltRequest) -> BoltResponse:
+        """Never a 500 or a stack trace to Slack: log with an id, and show the id where someone can see it."""
+        error_id = uuid.uuid4().hex[:8]
+        log.error("error id %s: Slack listener failed", error_id, exc_info=error)
+        body = request.body or {}
+        reply = _sorry(error_id)
+        if body.get("command"):
+            blocks, text = render_block_kit(reply)
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text, "blocks": blocks})
+        if body.get("type") == "view_submission":
+            return BoltResponse(status=200, body={"response_action": "update", "view": result_modal(reply).to_dict()})
+        return BoltResponse(status=200, body="")

@@ -1,0 +1,274 @@
+"""The neutral Reply as Block Kit: pure functions, built with slack_sdk.models, inside Slack's limits.
+
+All Reply text is plain user text: it is escaped (& < > become &amp; &lt; &gt;) before it goes into mrkdwn,
+so nothing anyone types becomes a mention, a channel ping or a link.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.text import render_text
+from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
+
+# Slack's limits (https://docs.slack.dev/reference/block-kit/blocks)
+MESSAGE_BLOCKS = 50
+SURFACE_BLOCKS = 100  # modals and App Home
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+FIELDS_PER_SECTION = 10
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+BUTTONS_PER_BLOCK = 25
+CONTEXT_TEXT = 2000
+VIEW_TITLE = 24
+INPUT_MAX_LENGTH = 3000
+PLACEHOLDER = 150
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+OPTIONS = 100
+FALLBACK_TEXT = 3000
+TEXT_SECTIONS = 4  # a long text is spread over at most this many sections, then cut
+
+ACTION_PREFIX = "ict"
+RAG_EMOJI = {"red": ":red_circle:", "amber": ":large_orange_circle:", "green": ":large_green_circle:"}
+TONE_EMOJI = {Tone.SUCCESS: ":white_check_mark: ", Tone.WARNING: ":warning: ", Tone.ERROR: ":x: ", Tone.INFO: ""}
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for mrkdwn: & < > become entities (Slack's own rule for message text)."""
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """Escaped text in pieces of at most `limit` characters, never cutting through an entity."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in text:
+        piece = _ESCAPES.get(ch, ch)
+        if size + len(piece) > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece)
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT) -> str:
+    """Escaped text, cut to fit `limit` characters."""
+    chunks = escaped_chunks(text, limit - 1)
+    return chunks[0] + ("\u2026" if len(chunks) > 1 else "") if chunks else ""
+
+
+def action_id(command: str, n: int) -> str:
+    """Slack wants action ids unique within a message: the command plus a counter (`ict:assign:3`)."""
+    return f"{ACTION_PREFIX}:{command}:{n}"
+
+
+class _Buttons:
+    """Numbers the buttons of one message so every action id is unique."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def element(self, button: Button) -> ButtonElement:
+        self.count += 1
+        return ButtonElement(
+            text=PlainTextObject(text=clip(button.label, BUTTON_TEXT), emoji=True),
+            action_id=action_id(button.action_id, self.count),
+            value=button.value[:BUTTON_VALUE] or None,
+            style=button.style if button.style in ("primary", "danger") else None,
+        )
+
+    def blocks(self, buttons: tuple[Button, ...]) -> list[Block]:
+        return [
+            ActionsBlock(elements=[self.element(b) for b in buttons[i : i + BUTTONS_PER_BLOCK]])
+            for i in range(0, len(buttons), BUTTONS_PER_BLOCK)
+        ]
+
+
+def _field_text(f: Field) -> MarkdownTextObject:
+    label = mrkdwn(f.label, 200)
+    return MarkdownTextObject(text=f"*{label}*\n" + mrkdwn(f.value, FIELD_TEXT - len(label) - 3))
+
+
+def _field_sections(fields: tuple[Field, ...]) -> list[Block]:
+    return [
+        SectionBlock(fields=[_field_text(f) for f in fields[i : i + FIELDS_PER_SECTION]])
+        for i in range(0, len(fields), FIELDS_PER_SECTION)
+    ]
+
+
+def _text_sections(text: str, prefix: str = "") -> list[Block]:
+    chunks = escaped_chunks(text, SECTION_TEXT - 40)
+    if not chunks:
+        return []
+    if len(chunks) > TEXT_SECTIONS:
+        chunks = chunks[:TEXT_SECTIONS]
+        chunks[-1] += "\u2026 _(shortened for Slack)_"
+    chunks[0] = prefix + chunks[0]
+    return [SectionBlock(text=MarkdownTextObject(text=c)) for c in chunks]
+
+
+def _item_blocks(item: Item, buttons: _Buttons) -> list[Block]:
+    mark = RAG_EMOJI.get(item.rag or "", "")
+    title = f"{mark} *{mrkdwn(item.title, 300)}*".strip()
+    body = f"{title}\n{mrkdwn(item.text, SECTION_TEXT - len(title) - 1)}" if item.text else title
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=body),
+            fields=[_field_text(f) for f in item.fields[:FIELDS_PER_SECTION]] or None,
+        )
+    ]
+    if item.buttons:
+        blocks += buttons.blocks(item.buttons[:BUTTONS_PER_BLOCK])
+    return blocks
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text[:CONTEXT_TEXT])])
+
+
+def form_opener(form: Form) -> Button:
+    """Where no modal can be opened (a message reply), a button that asks again and gets the modal.
+
+    By convention a form's id is the command that opens it and its private metadata that command's argument
+    (`support`, `update`, `resolve ICT-3`), so the click re-runs that command with a trigger id in hand.
+    """
+    return Button(clip(form.title, BUTTON_TEXT), form.form_id, form.private_metadata, style="primary")
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain `text` every message carries (notifications, screen readers, old clients)."""
+    return mrkdwn(render_text(reply), FALLBACK_TEXT)
+
+
+def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple[list[dict], str]:
+    """Blocks (as Slack JSON) and the plain-text fallback for one reply, never over `max_blocks`."""
+    buttons = _Buttons()
+    head: list[Block] = []
+    if reply.title:
+        head.append(HeaderBlock(text=PlainTextObject(text=clip(reply.title, HEADER_TEXT), emoji=True)))
+    head += _text_sections(reply.text, TONE_EMOJI[reply.tone])
+    head += _field_sections(reply.fields)
+
+    all_buttons = reply.buttons + ((form_opener(reply.form),) if reply.form else ())
+    footer = [_context(mrkdwn(reply.footer, CONTEXT_TEXT))] if reply.footer else []
+    budget = max_blocks - len(footer) - -(-len(all_buttons) // BUTTONS_PER_BLOCK)
+    head = head[: max(1, budget - 1)]
+    budget -= len(head)
+
+    per_item = [_item_blocks(item, buttons) for item in reply.items]
+    more_line = 1 if reply.more else 0
+    fits = sum(len(b) for b in per_item) + more_line <= budget
+    room = budget - more_line if fits else budget - 1  # keep a line for "...and N more"
+    body: list[Block] = []
+    shown = 0
+    for blocks in per_item:
+        if len(body) + len(blocks) > room:
+            break
+        body += blocks
+        shown += 1
+    hidden = len(reply.items) - shown + reply.more
+    if hidden:
+        hint = f" Try `{mrkdwn(reply.more_hint, 300)}`." if reply.more_hint else ""
+        body.append(_context(f"\u2026and {hidden} more.{hint}"))
+
+    tail = buttons.blocks(all_buttons) + footer
+    blocks = [b.to_dict() for b in (*head, *body, *tail)]
+    return blocks, fallback_text(reply)
+
+
+# ------------------------------------------------------------ surfaces: modals and App Home
+
+
+def _input_element(i: Input):
+    placeholder = PlainTextObject(text=clip(i.placeholder, PLACEHOLDER)) if i.placeholder else None
+    if i.kind is InputKind.CHOICE:
+        options = [
+            Option(text=PlainTextObject(text=clip(c.label, OPTION_TEXT)), value=c.value[:OPTION_VALUE])
+            for c in i.choices[:OPTIONS]
+        ]
+        initial = next((o for o, c in zip(options, i.choices, strict=False) if c.value == i.initial), None)
+        return StaticSelectElement(
+            action_id=i.name,
+            options=options,
+            initial_option=initial,
+            placeholder=placeholder or PlainTextObject(text="Choose\u2026"),
+        )
+    if i.kind is InputKind.NUMBER:
+        return NumberInputElement(
+            action_id=i.name,
+            is_decimal_allowed=False,
+            min_value=None if i.min_value is None else str(i.min_value),
+            max_value=None if i.max_value is None else str(i.max_value),
+            initial_value=i.initial or None,
+            placeholder=placeholder,
+        )
+    max_length = min(i.max_length or INPUT_MAX_LENGTH, INPUT_MAX_LENGTH)
+    return PlainTextInputElement(
+        action_id=i.name,
+        multiline=i.kind is InputKind.MULTILINE,
+        max_length=max_length,
+        initial_value=i.initial[:max_length] if i.initial else None,
+        placeholder=placeholder,
+    )
+
+
+def form_modal(form: Form, *, intro: str = "", private_metadata: str = "") -> View:
+    """A form as a modal: one input block per input, block id and action id = the input's name."""
+    blocks: list[Block] = _text_sections(intro)[:1]
+    blocks += [
+        InputBlock(
+            block_id=i.name,
+            label=PlainTextObject(text=clip(i.label, 2000)),
+            element=_input_element(i),
+            optional=not i.required,
+        )
+        for i in form.inputs
+    ]
+    return View(
+        type="modal",
+        callback_id=form.form_id,
+        title=PlainTextObject(text=clip(form.title, VIEW_TITLE)),
+        submit=PlainTextObject(text=clip(form.submit_label, VIEW_TITLE)),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=private_metadata,
+        blocks=blocks[:SURFACE_BLOCKS],
+    )
+
+
+def result_modal(reply: Reply, *, title: str = "ICT Assistant") -> View:
+    """What a submission or a click from App Home led to, shown in a modal with a Done button."""
+    blocks, _ = render_block_kit(reply, max_blocks=SURFACE_BLOCKS)
+    return View(type="modal", title=PlainTextObject(text=clip(title, VIEW_TITLE)), close="Done", blocks=blocks)
+
+
+def home_view(reply: Reply) -> View:
+    blocks, _ = render_block_kit(reply, max_blocks=SURFACE_BLOCKS)
+    return View(type="home", blocks=blocks)

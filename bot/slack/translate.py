@@ -1,0 +1,106 @@
+"""Incoming Slack payloads in neutral terms: who (Sender), where (Origin), which command, which values."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.slack.render import ACTION_PREFIX
+from handlers import Origin, Sender
+
+PLATFORM = "slack"
+_ACTION = re.compile(rf"^{ACTION_PREFIX}:(?P<command>[a-z_]+):\d+$")
+#: bolt matcher for every button we render (`ict:<command>:<n>`).
+ACTION_IDS = re.compile(rf"^{ACTION_PREFIX}:[a-z_]+:\d+$")
+
+
+def user_key(user_id: str) -> str:
+    return f"{PLATFORM}:{user_id}"
+
+
+def sender(user_id: str, display_name: str | None, email: str | None = None) -> Sender:
+    return Sender(key=user_key(user_id), display_name=display_name or user_id, email=email)
+
+
+def command_origin(command: dict) -> Origin:
+    channel = command.get("channel_id")
+    return Origin(
+        platform=PLATFORM,
+        conversation=channel,
+        reference={"team": command.get("team_id"), "channel": channel, "user": command.get("user_id")},
+    )
+
+
+def event_origin(event: dict, team_id: str | None) -> Origin:
+    channel = event.get("channel")
+    return Origin(
+        platform=PLATFORM,
+        conversation=channel,
+        thread=event.get("thread_ts"),
+        reference={"team": team_id, "channel": channel, "user": event.get("user")},
+    )
+
+
+def action_channel(body: dict) -> str | None:
+    """The conversation a button was pressed in (None in App Home or a modal)."""
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def action_origin(body: dict) -> Origin:
+    channel = action_channel(body)
+    return Origin(
+        platform=PLATFORM,
+        conversation=channel,
+        reference={"team": (body.get("team") or {}).get("id"), "channel": channel, "user": body["user"]["id"]},
+    )
+
+
+def command_of(action_id: str) -> str | None:
+    """`ict:assign:3` -> `assign`; None for an action id we did not render."""
+    m = _ACTION.match(action_id or "")
+    return m["command"] if m else None
+
+
+def is_from_bot(event: dict) -> bool:
+    """Messages from bots (including ours) and edits, joins and other subtypes are not someone talking to us."""
+    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") or not event.get("user"))
+
+
+# ------------------------------------------------------------ modals
+
+
+def encode_view_metadata(form_metadata: str, channel: str | None) -> str:
+    """private_metadata of a modal: the form's own metadata and the conversation it was opened from."""
+    return json.dumps({"m": form_metadata, "c": channel}, separators=(",", ":"))
+
+
+def decode_view_metadata(private_metadata: str | None) -> tuple[str, str | None]:
+    try:
+        data = json.loads(private_metadata or "")
+    except ValueError:
+        return "", None
+    if not isinstance(data, dict):
+        return "", None
+    metadata, channel = data.get("m"), data.get("c")
+    return (metadata if isinstance(metadata, str) else ""), (channel if isinstance(channel, str) else None)
+
+
+def form_values(state_values: dict) -> dict[str, str]:
+    """view.state.values -> {input name: text}. Block id and action id are both the input's name."""
+    values: dict[str, str] = {}
+    for block_id, actions in (state_values or {}).items():
+        for element in actions.values():
+            selected = element.get("selected_option")
+            if selected is not None:
+                values[block_id] = selected.get("value") or ""
+            else:
+                values[block_id] = element.get("value") or ""
+    return values
+
+
+def view_origin(body: dict, channel: str | None) -> Origin:
+    return Origin(
+        platform=PLATFORM,
+        conversation=channel,
+        reference={"team": (body.get("team") or {}).get("id"), "channel": channel, "user": body["user"]["id"]},
+    )

@@ -1,0 +1,180 @@
+"""A local aiohttp server on port 0 that plays the Slack Web API (and response_url, and Socket Mode's
+WebSocket) and records every call, like bolt-python's tests/mock_web_api_server, without a fixed port."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0MKS"
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, or "response_url"
+    args: dict
+    token: str | None
+    path: str
+
+
+@dataclass
+class Failure:
+    error: str
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    times: int | None = None  # None: every time
+
+
+class FakeSlack:
+    """users: Slack user id -> profile dict (real_name, email). Channel names resolve to ids starting with C."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict] = {}
+        self.failures: dict[str, Failure] = {}
+        self.channels: dict[str, str] = {}
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self.server: TestServer | None = None
+        self.socket_inbox: asyncio.Queue = asyncio.Queue()  # what the app sends back over Socket Mode
+        self.socket: web.WebSocketResponse | None = None
+        self.socket_connected = asyncio.Event()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self.server = TestServer(app, port=0)
+        await self.server.start_server()
+        return self
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+        if self.server is not None:
+            await self.server.close()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self) -> str:
+        return f"{self.url}/response/{next(self._ids)}"
+
+    # ------------------------------------------------------------ what tests look at
+
+    def fail(self, method: str, error: str, *, status: int = 200, headers: dict | None = None, times=None) -> None:
+        self.failures[method] = Failure(error, status, headers or {}, times)
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def methods(self) -> set[str]:
+        return {c.method for c in self.calls}
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # ------------------------------------------------------------ the Web API
+
+    async def _args(self, request: web.Request) -> dict:
+        args = dict(request.query)
+        body = await request.text()
+        if body:
+            if request.content_type == "application/json":
+                args.update(json.loads(body))
+            else:
+                args.update(dict(parse_qsl(body, keep_blank_values=True)))
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str) and args[key][:1] in "[{":
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get("token")
+        self.calls.append(Call(method, args, token, request.path))
+        failure = self.failures.get(method)
+        if failure is not None:
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    del self.failures[method]
+            return web.json_response(
+                {"ok": False, "error": failure.error}, status=failure.status, headers=failure.headers
+            )
+        return web.json_response({"ok": True, **self._answer(method, args)})
+
+    def _answer(self, method: str, args: dict) -> dict:
+        if method == "auth.test":
+            return {"user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID, "user": "ict", "team": "MKS"}
+        if method == "users.info":
+            user = args.get("user", "")
+            if user not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            profile = self.users[user]
+            return {"user": {"id": user, "name": profile.get("name", user.lower()), "profile": profile}}
+        if method == "conversations.open":
+            return {"channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+        if method == "chat.postMessage":
+            channel = str(args.get("channel", ""))
+            channel_id = (
+                self.channels.setdefault(channel, f"C{len(self.channels) + 1:04d}") if channel[:1] == "#" else channel
+            )
+            return {
+                "channel": channel_id,
+                "ts": f"1700000000.{next(self._ts):06d}",
+                "message": {"text": args.get("text")},
+            }
+        if method == "chat.update":
+            return {"channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method in ("views.open", "views.push", "views.publish"):
+            return {"view": {"id": f"V{next(self._ids)}", **(args.get("view") or {})}}
+        if method == "apps.connections.open":
+            return {"url": self.url.replace("http://", "ws://") + "/socket"}
+        return {}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", await self._args(request), None, request.path))
+        return web.Response(text="ok")
+
+    # ------------------------------------------------------------ Socket Mode
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        self.socket_connected.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self.socket_inbox.put(json.loads(msg.data))
+        return ws
+
+    async def send_envelope(self, envelope: dict) -> dict:
+        """Push one Socket Mode envelope to the app and return its acknowledgement."""
+        assert self.socket is not None
+        await self.socket.send_json(envelope)
+        while True:
+            answer = await asyncio.wait_for(self.socket_inbox.get(), timeout=10)
+            if answer.get("envelope_id") == envelope["envelope_id"]:
+                return answer

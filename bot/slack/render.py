@@ -85,6 +85,11 @@ def mrkdwn(text: str, limit: int = SECTION_TEXT) -> str:
     return chunks[0] + ("\u2026" if len(chunks) > 1 else "") if chunks else ""
 
 
+def plain(text: str, limit: int) -> PlainTextObject:
+    """A plain_text object: escaped too (Slack decodes the three entities in every text object), and cut."""
+    return PlainTextObject(text=mrkdwn(text, limit), emoji=True)
+
+
 def action_id(command: str, n: int) -> str:
     """Slack wants action ids unique within a message: the command plus a counter (`ict:assign:3`)."""
     return f"{ACTION_PREFIX}:{command}:{n}"
@@ -99,7 +104,7 @@ class _Buttons:
     def element(self, button: Button) -> ButtonElement:
         self.count += 1
         return ButtonElement(
-            text=PlainTextObject(text=clip(button.label, BUTTON_TEXT), emoji=True),
+            text=plain(button.label, BUTTON_TEXT),
             action_id=action_id(button.action_id, self.count),
             value=button.value[:BUTTON_VALUE] or None,
             style=button.style if button.style in ("primary", "danger") else None,
@@ -160,7 +165,7 @@ def form_opener(form: Form) -> Button:
     By convention a form's id is the command that opens it and its private metadata that command's argument
     (`support`, `update`, `resolve ICT-3`), so the click re-runs that command with a trigger id in hand.
     """
-    return Button(clip(form.title, BUTTON_TEXT), form.form_id, form.private_metadata, style="primary")
+    return Button(form.title, form.form_id, form.private_metadata, style="primary")
 
 
 def fallback_text(reply: Reply) -> str:
@@ -173,7 +178,7 @@ def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple
     buttons = _Buttons()
     head: list[Block] = []
     if reply.title:
-        head.append(HeaderBlock(text=PlainTextObject(text=clip(reply.title, HEADER_TEXT), emoji=True)))
+        head.append(HeaderBlock(text=plain(reply.title, HEADER_TEXT)))
     head += _text_sections(reply.text, TONE_EMOJI[reply.tone])
     head += _field_sections(reply.fields)
 
@@ -208,18 +213,15 @@ def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple
 
 
 def _input_element(i: Input):
-    placeholder = PlainTextObject(text=clip(i.placeholder, PLACEHOLDER)) if i.placeholder else None
+    placeholder = plain(i.placeholder, PLACEHOLDER) if i.placeholder else None
     if i.kind is InputKind.CHOICE:
-        options = [
-            Option(text=PlainTextObject(text=clip(c.label, OPTION_TEXT)), value=c.value[:OPTION_VALUE])
-            for c in i.choices[:OPTIONS]
-        ]
+        options = [Option(text=plain(c.label, OPTION_TEXT), value=c.value[:OPTION_VALUE]) for c in i.choices[:OPTIONS]]
         initial = next((o for o, c in zip(options, i.choices, strict=False) if c.value == i.initial), None)
         return StaticSelectElement(
             action_id=i.name,
             options=options,
             initial_option=initial,
-            placeholder=placeholder or PlainTextObject(text="Choose\u2026"),
+            placeholder=placeholder or plain("Choose\u2026", PLACEHOLDER),
         )
     if i.kind is InputKind.NUMBER:
         return NumberInputElement(
@@ -246,7 +248,7 @@ def form_modal(form: Form, *, intro: str = "", private_metadata: str = "") -> Vi
     blocks += [
         InputBlock(
             block_id=i.name,
-            label=PlainTextObject(text=clip(i.label, 2000)),
+            label=plain(i.label, 2000),
             element=_input_element(i),
             optional=not i.required,
         )
@@ -255,9 +257,9 @@ def form_modal(form: Form, *, intro: str = "", private_metadata: str = "") -> Vi
     return View(
         type="modal",
         callback_id=form.form_id,
-        title=PlainTextObject(text=clip(form.title, VIEW_TITLE)),
-        submit=PlainTextObject(text=clip(form.submit_label, VIEW_TITLE)),
-        close=PlainTextObject(text="Cancel"),
+        title=plain(form.title, VIEW_TITLE),
+        submit=plain(form.submit_label, VIEW_TITLE),
+        close=plain("Cancel", VIEW_TITLE),
         private_metadata=private_metadata,
         blocks=blocks[:SURFACE_BLOCKS],
     )
@@ -266,7 +268,7 @@ def form_modal(form: Form, *, intro: str = "", private_metadata: str = "") -> Vi
 def result_modal(reply: Reply, *, title: str = "ICT Assistant") -> View:
     """What a submission or a click from App Home led to, shown in a modal with a Done button."""
     blocks, _ = render_block_kit(reply, max_blocks=SURFACE_BLOCKS)
-    return View(type="modal", title=PlainTextObject(text=clip(title, VIEW_TITLE)), close="Done", blocks=blocks)
+    return View(type="modal", title=plain(title, VIEW_TITLE), close=plain("Done", VIEW_TITLE), blocks=blocks)
 
 
 def home_view(reply: Reply) -> View:

@@ -48,4 +48,6 @@ def form_text(form: Form) -> list[str]:
             extra = " (" + ", ".join(c.value for c in i.choices[:10]) + ("..." if len(i.choices) > 10 else "") + ")"
         optional = "" if i.required else " [optional]"
         lines.append(f"  - {i.label}{optional}{extra}")
+    if form.typed_alternative:
+        lines.append(f"Or in one line: {form.typed_alternative}")
     return lines

@@ -88,6 +88,7 @@ class Form:
     inputs: tuple[Input, ...]
     submit_label: str = "Submit"
     private_metadata: str = ""  # opaque value given back on submission (e.g. the ref being resolved)
+    typed_alternative: str | None = None  # the one-line command that does the same, for text-only channels
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,10 @@ LIST_LIMIT = 25
 
 
 def _overall_rag(s: ThemeSummary) -> str | None:
+    """The worst RAG of a theme's open actions; overdue work is at least amber."""
     if not s.total:
         return None
-    if s.red or s.overdue > s.total // 3:
+    if s.red:
         return "red"
     if s.amber or s.overdue:
         return "amber"
@@ -241,6 +242,7 @@ async def update_form(ctx: Context) -> Reply:
         form_id="update",
         title="Update an action",
         submit_label="Post update",
+        typed_alternative="update ACTION PERCENT [red|amber|green] NOTE",
         inputs=(
             Input("ref", "Action", InputKind.CHOICE, choices=choices, initial=mine[0].ref),
             Input(

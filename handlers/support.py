@@ -147,6 +147,7 @@ def support_form(initial_description: str = "") -> Reply:
         form_id="support",
         title="Ask ICT for help",
         submit_label="Raise request",
+        typed_alternative=SUPPORT_TYPED,
         inputs=(
             Input(
                 "category",
@@ -191,6 +192,9 @@ def support_form(initial_description: str = "") -> Reply:
         ),
     )
     return Reply(title="Ask ICT for help", text="Tell us what's wrong and we'll take it from there.", form=form)
+
+
+SUPPORT_TYPED = "support DESCRIPTION (for example: support my laptop will not connect to the VPN)"
 
 
 async def submit_support_form(ctx: Context, values: dict[str, str]) -> Reply | dict[str, str]:
@@ -338,6 +342,7 @@ def resolve_form(ref: str) -> Reply:
             title=f"Resolve {ref}",
             submit_label="Resolve",
             private_metadata=ref,
+            typed_alternative=f"resolve {ref} NOTE",
             inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
         ),
     )

@@ -8,6 +8,7 @@ on a cache miss) are started in the background after that, so Slack's 3 seconds 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from slack_bolt.async_app import AsyncApp
@@ -27,6 +28,7 @@ from handlers.reply import Reply, Tone
 log = logging.getLogger(__name__)
 
 CHANNEL = "slack"
+ANY = re.compile(r".*")
 
 
 def _sorry(error_id: str) -> Reply:
@@ -48,8 +50,8 @@ class SlackListeners:
     def register(self, app: AsyncApp) -> None:
         app.command(COMMAND)(self.on_command)
         app.action(translate.ACTION_IDS)(self.on_action)
-        app.view_submission(r".+")(self.on_view_submission)
-        app.view_closed(r".+")(self.on_view_closed)
+        app.view_submission(ANY)(self.on_view_submission)
+        app.view_closed(ANY)(self.on_view_closed)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)

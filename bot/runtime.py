@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from storage.plan_io import seed_sample_if_empty
 
 from bot.metrics import Metrics
 from bot.notify import Outbox
@@ -14,6 +13,7 @@ from handlers import Assistant, Origin, Outcome, Sender
 from storage import Store
 from storage.db import create_engine
 from storage.migrate import upgrade
+from storage.plan_io import seed_sample_if_empty
 
 
 @dataclass

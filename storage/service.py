@@ -955,4 +955,3 @@ __all__ = [
     "parse_ticket_ref",
     "utcnow",
 ]
-

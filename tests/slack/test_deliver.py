@@ -1,0 +1,97 @@
+"""The outbox's Slack deliveries when Slack says no: rate limits, a missing channel, the last attempt."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.notify import DeliveryError
+from bot.slack.app import SLACK
+from storage.service import NOTIFY_MAX_ATTEMPTS
+from tests.slack.conftest import SUPPORT_CHANNEL, texts
+
+
+def _triage_posts(fake):
+    return [c for c in fake.of("chat.postMessage") if c.args["channel"] == SUPPORT_CHANNEL]
+
+
+async def test_ratelimited_triage_post_waits_for_retry_after_and_the_request_is_saved(workspace):
+    workspace.fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "7"}, times=1)
+    ack = await workspace.ict("support the scanner is offline")
+    assert "ICT-1 raised" in texts(ack["blocks"])
+    await workspace.settle()
+    assert await workspace.store.notification_states("ICT-1") == [("new_request", "slack", "pending", 1)]
+    now = datetime.now(UTC)
+    assert await workspace.store.due_notifications(["slack"], now=now + timedelta(seconds=5)) == []
+    [due] = await workspace.store.due_notifications(["slack"], now=now + timedelta(seconds=8))
+    assert due.kind == "new_request"
+    assert len(await workspace.store.my_tickets("slack:UROB")) == 1
+
+
+async def test_ratelimited_then_retried_posts_once(workspace):
+    workspace.fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "0"}, times=1)
+    await workspace.ict("support the scanner is offline")
+    await workspace.settle()
+    assert len(_triage_posts(workspace.fake)) == 2  # refused, then accepted
+    assert await workspace.store.notification_states("ICT-1") == [("new_request", "slack", "sent", 2)]
+    assert await workspace.store.get_channel_post("ICT-1", "slack", "triage") is not None
+
+
+async def test_channel_not_found_gives_up_and_tells_the_requester_the_desk_was_not_reached(workspace):
+    workspace.fake.fail("chat.postMessage", "channel_not_found", times=1)
+    ack = await workspace.ict("support the scanner is offline")
+    assert "ICT-1 raised" in texts(ack["blocks"])
+    await workspace.settle()
+    assert await workspace.store.notification_states("ICT-1") == [("new_request", "slack", "failed", 1)]
+    [ticket] = await workspace.store.my_tickets("slack:UROB")
+    assert ticket.ref == "ICT-1"
+    [opened] = workspace.fake.of("conversations.open")
+    assert opened.args["users"] == "UROB"
+    told = workspace.fake.of("chat.postMessage")[-1]
+    assert told.args["channel"] == "DROB"
+    assert "ICT-1" in told.args["text"] and "is saved" in told.args["text"]
+    assert "channel_not_found" in told.args["text"]
+
+
+async def test_the_last_failed_attempt_tells_the_requester(workspace):
+    workspace.fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "600"}, times=1)
+    await workspace.ict("support the scanner is offline")
+    await workspace.settle()
+    [notice] = await workspace.store.due_notifications(["slack"], now=datetime.now(UTC) + timedelta(minutes=11))
+    ticket = await workspace.store.get_ticket_unchecked(notice.request_number)
+    last = replace(notice, attempts=NOTIFY_MAX_ATTEMPTS - 1)
+    workspace.fake.fail("chat.postMessage", "internal_error", times=1)
+    with pytest.raises(DeliveryError) as failed:
+        await workspace.app[SLACK].deliverer.deliver(last, ticket)
+    assert not failed.value.permanent
+    told = workspace.fake.of("chat.postMessage")[-1]
+    assert told.args["channel"] == "DROB" and "is saved" in told.args["text"]
+
+
+async def test_a_change_before_the_first_post_posts_it_and_the_late_first_post_updates_instead(workspace):
+    workspace.fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "60"}, times=1)
+    await workspace.ict("support the scanner is offline")
+    await workspace.make_agent("UALEX")
+    await workspace.ict("priority ICT-1 P2", user="UALEX")
+    await workspace.settle()
+    assert len(_triage_posts(workspace.fake)) == 2  # the refused one, then the change posted it
+    saved = await workspace.store.get_channel_post("ICT-1", "slack", "triage")
+    [late] = await workspace.store.due_notifications(["slack"], now=datetime.now(UTC) + timedelta(seconds=61))
+    await workspace.app[SLACK].deliverer.deliver(late, await workspace.store.get_ticket_unchecked(1))
+    assert len(_triage_posts(workspace.fake)) == 2  # no duplicate
+    [update] = workspace.fake.of("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == (saved.conversation, saved.message_id)
+
+
+async def test_a_requester_who_cannot_be_dmed_is_a_permanent_failure(workspace):
+    await workspace.ict("support the scanner is offline")
+    await workspace.make_agent("UALEX")
+    await workspace.settle()
+    workspace.fake.fail("conversations.open", "user_not_found")
+    await workspace.ict("waiting ICT-1 Which room is the scanner in?", user="UALEX")
+    await workspace.settle()
+    states = await workspace.store.notification_states("ICT-1")
+    assert ("waiting", "slack", "failed", 1) in states
+    assert ("request_changed", "slack", "sent", 1) in states

@@ -170,7 +170,7 @@ def form_opener(form: Form) -> Button:
 
 def fallback_text(reply: Reply) -> str:
     """The plain `text` every message carries (notifications, screen readers, old clients)."""
-    return mrkdwn(render_text(reply), FALLBACK_TEXT)
+    return mrkdwn(render_text(reply), FALLBACK_TEXT) or "ICT Assistant"
 
 
 def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple[list[dict], str]:

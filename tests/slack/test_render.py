@@ -1,0 +1,169 @@
+"""render_block_kit is a pure function: the neutral Reply in, Block Kit inside Slack's limits out."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.slack.render import escape, form_modal, render_block_kit
+from bot.slack.translate import command_of
+from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
+from handlers.support import support_form
+from tests.slack.conftest import buttons, texts
+
+
+def check_limits(blocks: list[dict], max_blocks: int = 50) -> None:
+    assert len(blocks) <= max_blocks
+    ids = [b["action_id"] for b in buttons(blocks)]
+    assert len(ids) == len(set(ids)), "action ids must be unique within a message"
+    for block in blocks:
+        if block["type"] == "section":
+            if "text" in block:
+                assert len(block["text"]["text"]) <= 3000
+            assert len(block.get("fields", [])) <= 10
+            assert all(len(f["text"]) <= 2000 for f in block.get("fields", []))
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        if block["type"] == "actions":
+            assert len(block["elements"]) <= 25
+    for b in buttons(blocks):
+        assert len(b["text"]["text"]) <= 75 and len(b.get("value", "")) <= 2000 and len(b["action_id"]) <= 255
+
+
+def test_escape_only_the_three_characters_slack_reserves():
+    assert escape("<!channel> <@U1> a & b 'q' \"d\"") == "&lt;!channel&gt; &lt;@U1&gt; a &amp; b 'q' \"d\""
+
+
+def test_every_piece_of_user_text_is_escaped():
+    reply = Reply(
+        title="<!here> & title",
+        text="<@U1> text",
+        fields=(Field("<b>", "<!channel>"),),
+        items=(
+            Item(title="<#C1>", text="<https://x|y>", fields=(Field("a&b", "<x>"),), buttons=(Button("<!b>", "x"),)),
+        ),
+        buttons=(Button("<go>", "status"),),
+        footer="<!everyone>",
+    )
+    blocks, text = render_block_kit(reply)
+    dumped = json.dumps(blocks) + text
+    for raw in ("<!here>", "<@U1>", "<b>", "<!channel>", "<#C1>", "<https://x", "<x>", "<!b>", "<go>", "<!everyone>"):
+        assert raw not in dumped
+    assert "&lt;!here&gt; &amp; title" in texts(blocks)
+
+
+def test_a_long_list_is_cut_with_and_n_more_and_the_narrower_command():
+    items = tuple(
+        Item(title=f"ICT-{n} thing", text="x", buttons=(Button("Assign to me", "assign", f"ICT-{n}"),))
+        for n in range(60)
+    )
+    reply = Reply(
+        title="Queue", text="60 open", items=items, more=15, more_hint="queue P1", buttons=(Button("Help", "help"),)
+    )
+    blocks, _ = render_block_kit(reply)
+    check_limits(blocks)
+    shown = sum(1 for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("*ICT-"))
+    assert 0 < shown < 60
+    more = next(b for b in blocks if b["type"] == "context")
+    assert more["elements"][0]["text"] == f"\u2026and {60 - shown + 15} more. Try `queue P1`."
+    assert buttons(blocks)[-1]["text"]["text"] == "Help"  # the reply's own buttons survive the cut
+
+
+def test_more_beyond_the_items_is_shown_even_when_all_items_fit():
+    blocks, text = render_block_kit(Reply(text="t", items=(Item(title="a"),), more=3, more_hint="tickets"))
+    assert "\u2026and 3 more. Try `tickets`." in texts(blocks)
+    assert "...and 3 more" in text
+
+
+def test_many_fields_are_split_ten_to_a_section():
+    blocks, _ = render_block_kit(Reply(text="t", fields=tuple(Field(f"F{n}", str(n)) for n in range(25))))
+    check_limits(blocks)
+    assert [len(b["fields"]) for b in blocks if "fields" in b] == [10, 10, 5]
+
+
+def test_a_20000_character_text_is_spread_over_sections_and_shortened():
+    blocks, text = render_block_kit(Reply(title="Big", text="&" * 20_000))
+    check_limits(blocks)
+    sections = [b for b in blocks if b["type"] == "section"]
+    assert len(sections) == 4
+    assert "shortened for Slack" in sections[-1]["text"]["text"]
+    assert all("&amp;" in s["text"]["text"] and "&am\u2026" not in s["text"]["text"] for s in sections)
+    assert len(text) <= 3000
+
+
+def test_buttons_round_trip_to_their_command():
+    blocks, _ = render_block_kit(
+        Reply(text="t", buttons=(Button("Assign to me", "assign", "ICT-3"), Button("Queue", "queue")))
+    )
+    assert [(command_of(b["action_id"]), b.get("value")) for b in buttons(blocks)] == [
+        ("assign", "ICT-3"),
+        ("queue", None),
+    ]
+
+
+def test_a_form_in_a_message_becomes_a_button_that_asks_for_it_again():
+    blocks, _ = render_block_kit(support_form())
+    [opener] = buttons(blocks)
+    assert command_of(opener["action_id"]) == "support"
+
+
+def test_form_modal_inputs_are_named_by_block_id_and_within_limits():
+    form = Form(
+        form_id="f",
+        title="A title that is far too long for a modal",
+        inputs=(
+            Input("summary", "Summary", max_length=120),
+            Input("description", "Description", InputKind.MULTILINE, max_length=10_000, initial="x" * 5000),
+            Input("n", "Number", InputKind.NUMBER, min_value=0, max_value=100, initial="5"),
+        ),
+        private_metadata="ICT-3",
+    )
+    view = form_modal(form, private_metadata='{"m":"ICT-3"}').to_dict()
+    assert len(view["title"]["text"]) <= 24
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs] == ["summary", "description", "n"]
+    assert inputs[1]["element"]["max_length"] == 3000
+    assert len(inputs[1]["element"]["initial_value"]) == 3000
+    assert inputs[2]["element"]["type"] == "number_input"
+
+
+text_st = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=4000)
+small = st.text(max_size=300)
+button_st = st.builds(
+    Button,
+    label=st.text(min_size=1, max_size=100),
+    action_id=st.sampled_from(["assign", "resolve", "status"]),
+    value=st.text(max_size=2500),
+)
+item_st = st.builds(
+    Item,
+    title=small,
+    text=text_st,
+    rag=st.sampled_from([None, "red", "amber", "green"]),
+    fields=st.lists(st.builds(Field, small, text_st), max_size=12).map(tuple),
+    buttons=st.lists(button_st, max_size=4).map(tuple),
+)
+reply_st = st.builds(
+    Reply,
+    text=text_st,
+    title=st.none() | st.text(min_size=1, max_size=400),
+    tone=st.sampled_from(list(Tone)),
+    fields=st.lists(st.builds(Field, small, text_st), max_size=30).map(tuple),
+    items=st.lists(item_st, max_size=70).map(tuple),
+    buttons=st.lists(button_st, max_size=30).map(tuple),
+    more=st.integers(0, 1000),
+    more_hint=st.none() | small,
+    footer=st.none() | text_st,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(reply_st)
+def test_any_reply_stays_inside_slacks_limits(reply):
+    blocks, text = render_block_kit(reply)  # slack_sdk validates each block as it serialises it
+    check_limits(blocks)
+    assert text and len(text) <= 3000
+    blocks, _ = render_block_kit(reply, max_blocks=100)
+    check_limits(blocks, 100)

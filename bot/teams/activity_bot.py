@@ -22,6 +22,7 @@ from bot.teams.references import (
     is_personal,
     owner_key,
     reference_of,
+    tenant_of,
 )
 from bot.teams.render import CARD_CONTENT_TYPE, CardAction, render_adaptive_card
 from bot.text import render_text
@@ -44,13 +45,6 @@ class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
         "type": {"key": "type", "type": "str"},
         "value": {"key": "value", "type": "str"},
     }
-
-
-def tenant_of(activity: Activity) -> str | None:
-    if activity.conversation is not None and activity.conversation.tenant_id:
-        return activity.conversation.tenant_id
-    tenant = (activity.channel_data or {}).get("tenant") if isinstance(activity.channel_data, dict) else None
-    return tenant.get("id") if isinstance(tenant, dict) else None
 
 
 def card_message(reply: Reply) -> Activity:

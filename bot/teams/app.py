@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import jwt
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
@@ -60,11 +61,14 @@ async def messages(request: web.Request) -> web.Response:
         response = await endpoint.adapter.process_activity(
             request.headers.get("Authorization", ""), activity, endpoint.bot.on_turn
         )
-    except PermissionError:
-        log.info("refused an activity without a valid Bot Framework token")
+    except (PermissionError, jwt.PyJWTError) as e:
+        log.info("refused an activity without a valid Bot Framework token: %s", type(e).__name__)
         return _problem(401, "unauthorized")
     except TenantRefused:
         return _problem(403, "this bot serves one tenant only")
+    except OSError as e:  # Bot Framework's signing keys could not be fetched to check the token
+        log.warning("could not verify a Bot Framework token: %s", type(e).__name__)
+        return _problem(503, "cannot verify the token now")
     if response is None:
         return web.Response(status=201)
     return web.json_response(invoke_body_json(response.body), status=int(response.status))

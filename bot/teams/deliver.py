@@ -133,12 +133,13 @@ class TeamsDeliverer:
         if chat is None:
             raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
         ref = reference_from_dict(chat)
+        tenant = (chat.get("conversation") or {}).get("tenantId")
         params = ConversationParameters(
             is_group=False,
             bot=ref.bot,
             members=[ChannelAccount(id=ref.user.id)],
-            tenant_id=ref.conversation.tenant_id,
-            channel_data={"tenant": {"id": ref.conversation.tenant_id}} if ref.conversation.tenant_id else None,
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
         )
         box: dict = {}
 
@@ -153,6 +154,8 @@ class TeamsDeliverer:
             raise delivery_error(e) from e
         reference = box["reference"]
         reference["user"] = chat.get("user")
+        if tenant:
+            reference["conversation"]["tenantId"] = tenant
         await self.store.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 

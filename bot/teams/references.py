@@ -27,9 +27,27 @@ def owner_key(user_key: str, activity: Activity) -> str:
     return user_key if is_personal(activity) else user_key + CHAT_SUFFIX
 
 
+def tenant_of(activity: Activity) -> str | None:
+    """The Entra tenant: channelData.tenant.id (botbuilder 4.17.1 maps conversation.tenantId to a
+    `tenantID` key, so it never reads what Teams sends there)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    if conversation is None:
+        return None
+    return conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId")
+
+
 def reference_of(activity: Activity) -> dict:
-    """The activity's conversation reference as plain JSON (camelCase, as Bot Framework writes it)."""
-    return TurnContext.get_conversation_reference(activity).serialize()
+    """The activity's conversation reference as plain JSON (camelCase, as Bot Framework writes it),
+    with the tenant kept (Teams needs it to open a personal chat)."""
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    tenant = tenant_of(activity)
+    if tenant:
+        reference.setdefault("conversation", {})["tenantId"] = tenant
+    return reference
 
 
 def channel_reference_of(activity: Activity) -> dict:

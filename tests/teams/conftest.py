@@ -88,7 +88,7 @@ class FakeConnector:
         if failure is not None:
             return failure
         if request.path == "/v3/conversations":
-            user = body["members"][0]["id"]
+            user = body["members"][0]["id"].removeprefix("29:")
             return web.json_response({"id": f"a:personal-{user}", "activityId": None, "serviceUrl": self.url})
         if request.method == "PUT":
             return web.json_response({"id": info["activity"]})

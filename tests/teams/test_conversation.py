@@ -1,0 +1,232 @@
+"""Teams conversations through the real stack: HTTP into /api/messages, the real CloudAdapter (local mode),
+replies recorded by the fake Bot Connector."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.usage import USAGE
+from tests.teams.conftest import BOT_ID, TENANT, TeamsUser
+
+SAM = TeamsUser("aad-sam", "Sam Smith", "sam.smith@maidstone.gov.uk")
+ALEX = TeamsUser("aad-alex", "Alex Agent", "alex.agent@midkent.gov.uk")
+
+
+def ok_count(teams, command: str) -> float:
+    value = teams.runtime.metrics.registry.get_sample_value(
+        "ictbot_commands_total", {"channel": "teams", "command": command, "outcome": "ok"}
+    )
+    return value or 0.0
+
+
+@pytest.fixture
+async def agent(teams):
+    await teams.runtime.store.set_role(ALEX.key, "agent", True, display_name=ALEX.name)
+    await teams.runtime.store.set_role(ALEX.key, "admin", True, display_name=ALEX.name)
+    return ALEX
+
+
+@pytest.mark.parametrize("typed", ["status", "ict status", "/ict status", "@ICT status"])
+async def test_status_however_it_is_typed(teams, typed, validate_card):
+    reply = await teams.say(SAM, typed)
+    validate_card(reply.card)
+    assert "ICT Strategy 2019-2024" in reply.text
+    assert ok_count(teams, "status") == 1
+
+
+@pytest.mark.parametrize("kind", ["groupChat", "channel"])
+async def test_mention_is_removed_in_group_chats_and_channels(teams, kind):
+    reply = await teams.say(SAM, "status", kind=kind, mention=True)
+    assert reply.conversation == "19:general@thread.tacv2"
+    assert "ICT Strategy 2019-2024" in reply.text
+    assert reply.body["replyToId"].startswith("in-")  # threaded under the message
+
+
+async def test_every_command_works_from_teams(teams, agent, validate_card):
+    await teams.say(SAM, "support the printer on floor 2 is jammed")
+    for name, usage in USAGE.items():
+        example = usage.example.replace("ICT-42", "ICT-1")
+        reply = await teams.say(agent, example)
+        validate_card(reply.card)
+        assert ok_count(teams, name) >= 1, f"{example!r} -> {reply.text}"
+
+
+async def test_sender_is_keyed_by_aad_object_id_with_email_from_the_roster(teams):
+    teams.connector.members[SAM.channel_id] = {"id": SAM.channel_id, "name": SAM.name, "email": SAM.email}
+    reply = await teams.say(SAM, "whoami")
+    assert "teams:aad-sam" in reply.text
+    assert SAM.email in reply.text
+    await teams.say(SAM, "whoami")
+    lookups = [c for c in teams.connector.calls if c.method == "GET"]
+    assert len(lookups) == 1  # cached
+    user = await teams.runtime.store.get_user(SAM.key)
+    assert (user.display_name, user.email) == (SAM.name, SAM.email)
+
+
+async def test_a_missing_roster_entry_does_not_stop_the_reply(teams):
+    reply = await teams.say(SAM, "whoami")  # the fake roster answers 404
+    assert "Email: unknown" in reply.text
+
+
+async def test_explicit_request_is_raised_at_once_and_a_problem_gets_an_offer(teams, validate_card):
+    raised = await teams.say(SAM, "support my laptop will not connect to the VPN")
+    assert "ICT-1 raised" in raised.text
+    offer = await teams.say(SAM, "my VPN keeps dropping")
+    card = validate_card(offer.card)
+    assert "Shall I raise a support request?" in offer.text
+    execute = [a for a in card["actions"] if a["type"] == "Action.Execute"]
+    assert execute[0]["title"] == "Create request"
+    assert execute[0]["fallback"]["type"] == "Action.Submit"
+
+
+def execute_invoke(teams, user, action: dict, inputs: dict | None = None, kind: str = "personal") -> dict:
+    data = dict(action["data"]) | (inputs or {})
+    value = {"action": {"type": "Action.Execute", "verb": action["verb"], "data": data}, "trigger": "manual"}
+    return teams.activity(user, kind=kind, type="invoke", name="adaptiveCard/action", value=value)
+
+
+async def test_action_execute_creates_the_offered_request_and_returns_the_refreshed_card(teams, validate_card):
+    offer = await teams.say(SAM, "my VPN keeps dropping")
+    button = offer.card["actions"][0]
+    response = await teams.post(execute_invoke(teams, SAM, button))
+    assert response.status == 200
+    body = await response.json()
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    validate_card(body["value"])
+    assert "ICT-1 raised" in body["value"]["fallbackText"]
+    ticket = await teams.runtime.store.get_ticket("ICT-1", SAM.key)
+    assert ticket.summary == "my VPN keeps dropping"
+    assert ticket.origin.platform == "teams" and ticket.origin.reference["conversation"]["id"] == "a:personal-aad-sam"
+
+
+async def test_action_execute_form_with_mistakes_keeps_the_card_and_says_what_to_fix(teams):
+    form_card = (await teams.say(SAM, "support")).card
+    submit = form_card["actions"][0]
+    assert submit["verb"] == "support"
+    response = await teams.post(execute_invoke(teams, SAM, submit, {"category": "network", "priority": "P3"}))
+    body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert "summary" in body["value"].lower()
+    assert await teams.runtime.store.my_tickets(SAM.key) == []
+
+
+async def test_action_execute_form_submission_raises_the_request(teams):
+    submit = (await teams.say(SAM, "support")).card["actions"][0]
+    values = {"category": "network", "priority": "P2", "summary": "VPN drops", "description": "Every 5 minutes"}
+    body = await (await teams.post(execute_invoke(teams, SAM, submit, values))).json()
+    assert "ICT-1 raised" in body["value"]["fallbackText"]
+    [ticket] = await teams.runtime.store.my_tickets(SAM.key)
+    assert (ticket.summary, ticket.priority, ticket.category) == ("VPN drops", "P2", "network")
+
+
+async def test_action_submit_message_is_handled_the_same_way(teams):
+    submit = (await teams.say(SAM, "support")).card["actions"][0]["fallback"]
+    values = {
+        "category": "email",
+        "priority": "P3",
+        "summary": "Outlook will not open",
+        "description": "It crashes at start",
+    }
+    before = len(teams.connector.sent)
+    response = await teams.post(teams.activity(SAM, type="message", value=submit["data"] | values))
+    assert response.status == 201
+    [reply] = teams.connector.sent[before:]
+    assert "ICT-1 raised" in reply.text
+
+
+async def test_a_non_agent_pressing_assign_changes_nothing_and_the_card_stays(teams, agent):
+    await teams.say(SAM, "support printer jammed")
+    queue = (await teams.say(agent, "queue")).card
+    assign = next(
+        a
+        for c in queue["body"]
+        if c["type"] == "Container"
+        for i in c["items"]
+        if i["type"] == "ActionSet"
+        for a in i["actions"]
+        if a["title"] == "Assign to me"
+    )
+    mallory = TeamsUser("aad-mallory", "Mallory")
+    body = await (await teams.post(execute_invoke(teams, mallory, assign, kind="channel"))).json()
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert "service desk" in body["value"]
+    ticket = await teams.runtime.store.get_ticket("ICT-1", agent.key)
+    assert ticket.assignee_key is None
+    body = await (await teams.post(execute_invoke(teams, agent, assign, kind="channel"))).json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert (await teams.runtime.store.get_ticket("ICT-1", agent.key)).assignee_key == agent.key
+
+
+async def test_expect_replies_answers_200_with_the_replies_in_the_body(teams):
+    before = len(teams.connector.calls)
+    response = await teams.post(teams.message(SAM, "status", deliveryMode="expectReplies"))
+    assert response.status == 200
+    body = await response.json()
+    [activity] = body["activities"]
+    card = activity["attachments"][0]["content"]
+    assert "ICT Strategy 2019-2024" in card["fallbackText"]
+    assert [c for c in teams.connector.calls[before:] if c.method == "POST"] == []  # nothing sent separately
+
+
+def installed(teams, user, kind: str) -> dict:
+    return teams.activity(user, kind=kind, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+
+
+async def test_personal_install_welcomes_the_user_once(teams, validate_card):
+    for _ in range(2):  # Teams may repeat the update
+        response = await teams.post(installed(teams, SAM, "personal"))
+        assert response.status == 201
+    [welcome] = teams.connector.sent
+    validate_card(welcome.card)
+    assert "Hello, I'm the ICT Assistant" in welcome.text
+    assert "status" in welcome.text and "support" in welcome.text
+    assert await teams.runtime.store.get_conversation_reference("teams", SAM.key) is not None
+
+
+async def test_team_install_gets_a_short_introduction_once(teams):
+    await teams.post(installed(teams, SAM, "channel"))
+    await teams.post(installed(teams, SAM, "channel"))
+    [intro] = teams.connector.sent
+    assert intro.text.startswith("ICT Assistant")
+    assert "Mention me" in intro.text
+
+
+async def test_people_joining_a_team_get_no_welcome(teams):
+    activity = teams.activity(SAM, kind="channel", type="conversationUpdate", membersAdded=[SAM.account()])
+    assert (await teams.post(activity)).status == 201
+    assert teams.connector.calls == []
+
+
+async def test_set_triage_needs_an_admin_and_a_channel(teams, agent):
+    refused = await teams.say(SAM, "teams set-triage", kind="channel", mention=True)
+    assert "Only an ICT Assistant admin" in refused.text
+    assert await teams.runtime.store.get_conversation_reference("teams", "triage") is None
+    personal = await teams.say(agent, "teams set-triage")
+    assert "team channel" in personal.text
+    done = await teams.say(
+        agent, "teams set-triage", kind="channel", mention=True, conversation="19:desk@thread.tacv2;messageid=17"
+    )
+    assert "New support requests will be posted" in done.text
+    stored = await teams.runtime.store.get_conversation_reference("teams", "triage")
+    assert stored["conversation"]["id"] == "19:desk@thread.tacv2"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ("[1, 2]", "application/json", 400),
+        ('{"text": "no type"}', "application/json", 400),
+        ("type=message", "application/x-www-form-urlencoded", 415),
+    ],
+)
+async def test_bad_requests_get_a_clear_status_not_a_500(teams, body, content_type, status):
+    response = await teams.client.post("/api/messages", data=body, headers={"Content-Type": content_type})
+    assert response.status == status
+    assert teams.connector.calls == []
+
+
+async def test_tenant_id_is_sent_in_channel_data(teams):
+    activity = teams.message(SAM, "help")
+    assert activity["channelData"]["tenant"]["id"] == TENANT == activity["conversation"]["tenantId"]

@@ -1,0 +1,82 @@
+"""Authentication and tenancy at /api/messages: what can be proven without Microsoft's signing keys."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.runtime import build_runtime
+from bot.server import create_app
+from bot.teams.app import setup_teams
+from tests.teams.conftest import TENANT, Teams, TeamsUser, teams_settings
+
+SAM = TeamsUser("aad-sam", "Sam Smith")
+APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+
+
+async def running(tmp_path, connector, **settings):
+    settings = teams_settings(tmp_path, **settings)
+    runtime = await build_runtime(settings)
+    client = TestClient(TestServer(create_app(settings, runtime=runtime, setups=[setup_teams]), port=0))
+    await client.start_server()
+    await runtime.outbox.stop()
+    return Teams(client, connector, runtime)
+
+
+@pytest.fixture
+async def secured(tmp_path, connector):
+    teams = await running(tmp_path, connector, microsoft_app_id=APP_ID, microsoft_app_password="not-a-real-secret")
+    yield teams
+    await teams.client.close()
+    await teams.runtime.close()
+
+
+@pytest.fixture
+async def single_tenant_local(tmp_path, connector):
+    teams = await running(tmp_path, connector, microsoft_app_type="SingleTenant", microsoft_app_tenant_id=TENANT)
+    yield teams
+    await teams.client.close()
+    await teams.runtime.close()
+
+
+async def test_with_an_app_id_a_request_without_a_token_gets_401_and_nothing_runs(secured):
+    response = await secured.post(secured.message(SAM, "support my laptop is broken"))
+    assert response.status == 401
+    assert secured.connector.calls == []
+    assert await secured.runtime.store.find_user(SAM.key) is None
+    assert await secured.runtime.store.my_tickets(SAM.key) == []
+
+
+async def test_with_an_app_id_an_invoke_without_a_token_gets_401(secured):
+    activity = secured.activity(SAM, type="invoke", name="adaptiveCard/action", value={"action": {}})
+    assert (await secured.post(activity)).status == 401
+
+
+async def test_single_tenant_bot_refuses_another_tenant_and_runs_nothing(single_tenant_local):
+    teams = single_tenant_local
+    other = teams.message(SAM, "support my laptop is broken")
+    other["conversation"]["tenantId"] = "00000000-0000-4000-8000-00000000dead"
+    other["channelData"]["tenant"]["id"] = "00000000-0000-4000-8000-00000000dead"
+    response = await teams.post(other)
+    assert response.status == 403
+    assert teams.connector.calls == []
+    assert await teams.runtime.store.find_user(SAM.key) is None
+
+
+async def test_single_tenant_bot_serves_its_own_tenant(single_tenant_local):
+    reply = await single_tenant_local.say(SAM, "help")
+    assert "what I can do" in reply.text
+
+
+def test_unknown_app_type_stops_start_up(tmp_path):
+    from aiohttp import web
+
+    with pytest.raises(ValueError, match="MicrosoftAppType"):
+        setup_teams(web.Application(), teams_settings(tmp_path, microsoft_app_type="Anonymous"))
+
+
+@pytest.mark.parametrize("header", ["Bearer abc.def.ghi", "Bearer", "Basic c2FtOnNlY3JldA=="])
+async def test_with_an_app_id_a_malformed_token_gets_401(secured, header):
+    response = await secured.post(secured.message(SAM, "help"), headers={"Authorization": header})
+    assert response.status == 401
+    assert secured.connector.calls == []

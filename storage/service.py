@@ -209,33 +209,40 @@ class Store:
     async def ensure_user(
         self, key: str, display_name: str, *, email: str | None = None, council: str | None = None
     ) -> UserRecord:
-        """Create the user on first sight; refresh name, email and council when the platform tells us more."""
-        async with self._write.begin() as s:
-            user = await s.scalar(select(m.User).where(m.User.key == key))
-            if user is None:
-                user = m.User(
-                    key=key,
-                    display_name=display_name or key,
-                    email=_email(email),
-                    council=council,
-                    is_agent=False,
-                    is_admin=False,
-                    created_at=utcnow(),
-                )
-                s.add(user)
-                try:
+        """Create the user on first sight; refresh name, email and council when the platform tells us more.
+
+        The usual case (known user, nothing new) is a single read, with no write lock taken.
+        """
+        email = _email(email)
+        wanted = {"display_name": display_name or None, "email": email, "council": council or None}
+        current = await self.find_user(key)
+        if current is not None and all(v is None or getattr(current, k) == v for k, v in wanted.items()):
+            return current
+        for attempt in (1, 2):
+            try:
+                async with self._write.begin() as s:
+                    user = await s.scalar(select(m.User).where(m.User.key == key))
+                    if user is None:
+                        user = m.User(
+                            key=key,
+                            display_name=display_name or key,
+                            email=email,
+                            council=council,
+                            is_agent=False,
+                            is_admin=False,
+                            created_at=utcnow(),
+                        )
+                        s.add(user)
+                    else:
+                        for field_name, value in wanted.items():
+                            if value is not None:
+                                setattr(user, field_name, value)
                     await s.flush()
-                except IntegrityError:  # created concurrently by another turn
-                    await s.rollback()
-                    return await self.get_user(key)
-            else:
-                if display_name and user.display_name != display_name:
-                    user.display_name = display_name
-                if email and user.email != _email(email):
-                    user.email = _email(email)
-                if council and user.council != council:
-                    user.council = council
-            return _user(user)
+                    return _user(user)
+            except IntegrityError:  # created at the same moment by another turn (PostgreSQL): read it back
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     async def get_user(self, key: str) -> UserRecord:
         async with self._read() as s:

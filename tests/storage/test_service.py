@@ -266,3 +266,9 @@ async def test_roles_and_user_refresh(plan_store: Store):
         await plan_store.set_role("slack:U1", "wizard", True)
     with pytest.raises(InvalidInput):
         await plan_store.set_role("nocolon", "agent", True)
+
+
+async def test_first_sight_of_a_user_from_concurrent_turns_creates_one_user(store: Store):
+    users = await asyncio.gather(*(store.ensure_user("teams:abc", "Dee", email="dee@swale.gov.uk") for _ in range(10)))
+    assert {u.key for u in users} == {"teams:abc"}
+    assert [u.key for u in await store.list_users()] == ["teams:abc"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -72,6 +75,30 @@ async def errors_middleware(request: web.Request, handler):
         )
 
 
+EVENT_ID_RETENTION = timedelta(days=7)
+
+
+async def forget_old_event_ids(runtime: Runtime) -> int:
+    """Inbound event ids are kept long enough to recognise any platform retry, then dropped."""
+    return await runtime.store.forget_events_before(datetime.now(UTC) - EVENT_ID_RETENTION)
+
+
+async def housekeeping(app: web.Application):
+    async def loop() -> None:
+        while True:
+            try:
+                await forget_old_event_ids(app[RUNTIME])
+            except Exception:
+                log.exception("housekeeping failed; trying again in an hour")
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(loop(), name="ictbot-housekeeping")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(
     settings: Settings,
     *,
@@ -105,6 +132,7 @@ def create_app(
         if name:
             channels.append(name)
     app.cleanup_ctx.append(run_outbox)
+    app.cleanup_ctx.append(housekeeping)
     return app
 
 

@@ -69,3 +69,20 @@ async def test_server_seeds_sample_plan_on_a_new_database(settings):
         assert len(await runtime.store.list_themes()) == 6
     finally:
         await runtime.close()
+
+
+async def test_old_event_ids_are_forgotten_recent_ones_kept(settings):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.server import forget_old_event_ids
+
+    runtime = await build_runtime(settings)
+    try:
+        now = datetime.now(UTC)
+        assert await runtime.store.claim_event("old", now=now - timedelta(days=8))
+        assert await runtime.store.claim_event("new", now=now - timedelta(days=1))
+        assert await forget_old_event_ids(runtime) == 1
+        assert await runtime.store.claim_event("old") is True
+        assert await runtime.store.claim_event("new") is False
+    finally:
+        await runtime.close()

@@ -81,6 +81,7 @@ def reference_from_setting(value: str | None, tenant_id: str = "") -> dict | Non
     if len(parts) > 2 or not service_url.startswith(("https://", "http://")):
         raise ValueError("ICTBOT_TEAMS_TRIAGE_CONVERSATION is '[SERVICE_URL] CONVERSATION_ID' or JSON")
     conversation = ConversationAccount(id=conversation_id, is_group=True, conversation_type="channel")
-    if tenant_id:
-        conversation.tenant_id = tenant_id
-    return ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()
+    data = ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()
+    if tenant_id:  # written as Teams spells it (the SDK's model would write `tenantID`)
+        data["conversation"]["tenantId"] = tenant_id
+    return data

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "teams"
 MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
 SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
+SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 
 
 class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
@@ -60,6 +61,7 @@ class TeamsBot(TeamsActivityHandler):
         self.runtime = runtime
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
+        self._saved: dict[str, dict] = {}  # owner key -> the reference last stored
 
     async def on_turn(self, turn_context: TurnContext):
         if self.allowed_tenant is not None and tenant_of(turn_context.activity) != self.allowed_tenant:
@@ -74,8 +76,18 @@ class TeamsBot(TeamsActivityHandler):
         sender = await self.members.sender(turn_context)
         reference = reference_of(activity)
         origin = Origin(platform=PLATFORM, conversation=activity.conversation.id, reference=reference)
-        await self.runtime.store.save_conversation_reference(PLATFORM, owner_key(sender.key, activity), reference)
+        await self._remember(owner_key(sender.key, activity), reference)
         return sender, origin
+
+    async def _remember(self, owner: str, reference: dict) -> None:
+        """Store where to reach this person; only when it changed (a write per message would cost a commit)."""
+        stored = {k: v for k, v in reference.items() if k != "activityId"}  # proactive posts start new messages
+        if self._saved.get(owner) == stored:
+            return
+        await self.runtime.store.save_conversation_reference(PLATFORM, owner, stored)
+        if len(self._saved) >= SAVED_REFERENCES:
+            self._saved.pop(next(iter(self._saved)))
+        self._saved[owner] = stored
 
     async def _act(self, action: CardAction, sender: Sender, origin: Origin) -> Outcome:
         if action.form_id is not None:

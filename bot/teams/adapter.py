@@ -5,7 +5,8 @@ Workarounds (both measured on 4.17.1, both applied here and nowhere else):
 * `deliveryMode: expectReplies`: `CloudAdapterBase._process_turn_results` serialises `ExpectedReplies` to a
   dict and `CloudAdapter.process` hands that dict to `serializer_helper`, which only takes msrest models:
   every such request answers 500 (botbuilder-python issue 2156). Our route calls `process_activity` itself
-  and serialises the body with `invoke_body_json`, which accepts a model or already-plain JSON.
+  and serialises the body with `invoke_body_json`, which accepts a model or already-plain JSON; and
+  `TeamsCloudAdapter` builds the expectReplies body without walking each card through msrest.
 * msrest's `ClientRetryPolicy.safe_codes` is a 500-element list scanned 999 times each time a connector
   client is configured (twice per turn). Making it a frozenset once at start-up keeps the same retry
   codes and removes that CPU cost (`apply_msrest_retry_fix`).
@@ -16,10 +17,11 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -78,9 +80,37 @@ def allowed_tenant(settings: Settings) -> str | None:
     return None
 
 
+def activity_json(activity: Activity) -> dict:
+    """An outgoing activity as JSON. Card contents are already plain JSON, so msrest (slow, node by node)
+    serialises everything but them."""
+    attachments = activity.attachments or []
+    contents = [a.content for a in attachments]
+    try:
+        for a in attachments:
+            a.content = None
+        data = activity.serialize()
+    finally:
+        for a, content in zip(attachments, contents, strict=True):
+            a.content = content
+    for a, content in zip(data.get("attachments") or [], contents, strict=False):
+        if content is not None:
+            a["content"] = content
+    return data
+
+
+class TeamsCloudAdapter(CloudAdapter):
+    """CloudAdapter whose expectReplies body is JSON-ready (see the module docstring) and cheap to make."""
+
+    def _process_turn_results(self, context: TurnContext) -> InvokeResponse:
+        if context.activity.delivery_mode == DeliveryModes.expect_replies:
+            body = {"activities": [activity_json(a) for a in context.buffered_reply_activities]}
+            return InvokeResponse(status=HTTPStatus.OK, body=body)
+        return super()._process_turn_results(context)
+
+
 def build_adapter(settings: Settings) -> CloudAdapter:
     config = BotAuthConfig.from_settings(settings)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config, logger=log))
+    adapter = TeamsCloudAdapter(ConfigurationBotFrameworkAuthentication(config, logger=log))
     adapter.on_turn_error = on_turn_error
     return adapter
 
@@ -117,8 +147,4 @@ def invoke_body_json(body: object) -> object:
     """An invoke response body as JSON-ready data: a msrest model is serialised, plain JSON passes through."""
     if isinstance(body, Model):
         return serializer_helper(body)
-    if isinstance(body, list | tuple):
-        return [invoke_body_json(b) for b in body]
-    if isinstance(body, dict):
-        return {k: invoke_body_json(v) for k, v in body.items()}
-    return body
+    return body  # already plain JSON (a dict from .serialize() or one of ours)

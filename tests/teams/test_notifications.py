@@ -144,3 +144,17 @@ async def test_a_requester_never_seen_in_teams_is_a_permanent_failure(teams, con
     await console_agent("resolve ICT-1 Fixed")
     await teams.runtime.outbox.drain()
     assert ("resolved", "teams", "failed", 1) in await states(teams)
+
+
+async def test_triage_conversation_from_configuration(tmp_path, connector):
+    from tests.teams.test_security import running
+
+    teams = await running(tmp_path, connector, teams_triage_conversation=f"{connector.url} 19:configured@thread.tacv2")
+    try:
+        await teams.say(SAM, "support the printer is jammed")
+        await teams.runtime.outbox.drain()
+        [post] = connector.sent_to("19:configured@thread.tacv2")
+        assert post.text.startswith("New request: ICT-1")
+    finally:
+        await teams.client.close()
+        await teams.runtime.close()

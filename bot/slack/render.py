@@ -54,7 +54,7 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 def escape(text: str) -> str:
     """Plain text made safe for mrkdwn: & < > become entities (Slack's own rule for message text)."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
@@ -64,6 +64,9 @@ def clip(text: str, limit: int) -> str:
 
 def escaped_chunks(text: str, limit: int) -> list[str]:
     """Escaped text in pieces of at most `limit` characters, never cutting through an entity."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return [escaped] if escaped else []
     chunks: list[str] = []
     current: list[str] = []
     size = 0

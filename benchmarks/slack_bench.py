@@ -1,0 +1,341 @@
+"""Benchmark: signed `/ict status` slash commands at 50 concurrent connections against POST /slack/events.
+
+Compares our whole stack (bolt AsyncApp with process_before_response=True, the handlers, SQLite with the
+sample plan) with a bare slack-bolt app on the same machine that acknowledges `/ict` with a constant text
+(bolt's defaults), and for reference the same bare app with process_before_response=True.
+
+Each server runs in its own process; the load comes from wrk (Debian package `wrk`) when it is installed,
+otherwise from a Python aiohttp load generator in another process. A local fake Web API answers the few calls
+the apps make (auth.test, users.info). Prints requests/s, p50 and p99 for each, and the throughput ratio.
+
+    .venv/bin/python benchmarks/slack_bench.py [--seconds 10] [--connections 50] [--generator wrk|python]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SECRET = "benchmark-signing-secret"
+TOKEN = "xoxb-benchmark"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def signed_status_request() -> tuple[str, dict[str, str]]:
+    from slack_sdk.signature import SignatureVerifier
+
+    body = urlencode(
+        {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "UBENCH",
+            "user_name": "bench",
+            "command": "/ict",
+            "text": "status",
+            "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": "t1",
+        }
+    )
+    ts = str(int(time.time()))
+    return body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body),
+    }
+
+
+# ------------------------------------------------------------ the processes
+
+
+def run_fake_api(port: int) -> None:
+    from aiohttp import web
+
+    async def api(request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
+        if method == "users.info":
+            return web.json_response(
+                {"ok": True, "user": {"id": "UBENCH", "profile": {"real_name": "Bench Mark", "email": "b@x.gov.uk"}}}
+            )
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/api/{method}", api)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def run_ours(port: int, api_port: int, database_url: str, canned: bool = False) -> None:
+    """Our server. canned (a diagnostic): the status reply is computed once at start-up and every command
+    returns it, so the figures show the Slack layer alone (bolt, listener, Block Kit) without handlers/storage."""
+    import logging
+
+    from bot.server import create_app
+    from bot.settings import Settings
+    from bot.slack.app import setup_slack
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings(
+        _env_file=None,
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/",
+        ICTBOT_TEAMS_ENABLED=False,
+    )
+    from aiohttp import web
+
+    app = create_app(settings, setups=[setup_slack])
+    if canned:
+        from bot.server import RUNTIME
+        from handlers import Origin, Sender
+
+        async def can_status(app):
+            runtime = app[RUNTIME]
+            outcome = await runtime.handle("slack", "status", Sender("slack:UBENCH", "Bench"), Origin("slack"))
+
+            async def handle(*_args, **_kwargs):
+                return outcome
+
+            runtime.handle = handle
+            yield
+
+        app.cleanup_ctx.append(can_status)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def run_bare(port: int, api_port: int, process_before_response: bool) -> None:
+    from aiohttp import web
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    bolt = AsyncApp(
+        client=AsyncWebClient(token=TOKEN, base_url=f"http://127.0.0.1:{api_port}/api/"),
+        signing_secret=SECRET,
+        process_before_response=process_before_response,
+    )
+
+    @bolt.command("/ict")
+    async def ict(ack):
+        await ack("ICT Assistant is here.")
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    app = web.Application()
+    app.router.add_post("/slack/events", events)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, *args], cwd=REPO, start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def _wait_ready(url: str, timeout: float = 60) -> None:
+    import aiohttp
+
+    body, headers = signed_status_request()
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.post(url, data=body, headers=headers) as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not come up")
+            await asyncio.sleep(0.2)
+
+
+# ------------------------------------------------------------ load generators
+
+
+def load_with_wrk(url: str, seconds: int, connections: int) -> dict:
+    body, headers = signed_status_request()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write('wrk.method = "POST"\n')
+        f.write(f"wrk.body = {json.dumps(body)}\n")
+        for k, v in headers.items():
+            f.write(f'wrk.headers["{k}"] = "{v}"\n')
+        script = f.name
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script)
+
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
+
+
+async def _python_load(url: str, seconds: int, connections: int) -> dict:
+    import aiohttp
+
+    body, headers = signed_status_request()
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.monotonic() + seconds
+
+    async def worker(session):
+        nonlocal errors
+        while time.monotonic() < stop_at:
+            t = time.perf_counter()
+            async with session.post(url, data=body, headers=headers) as r:
+                await r.read()
+                if r.status != 200:
+                    errors += 1
+            latencies.append((time.perf_counter() - t) * 1000)
+
+    started = time.monotonic()
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.gather(*(worker(session) for _ in range(connections)))
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99)],
+        "errors": errors,
+    }
+
+
+def load_with_python(url: str, seconds: int, connections: int) -> dict:
+    """In a separate process, so the generator does not share the server's interpreter."""
+    out = subprocess.run(
+        [sys.executable, __file__, "_load", url, str(seconds), str(connections)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------ the run
+
+
+def measure(name: str, server_args: list[str], port: int, args) -> dict:
+    url = f"http://127.0.0.1:{port}/slack/events"
+    proc = start(*server_args)
+    try:
+        asyncio.run(_wait_ready(url))
+        load = load_with_wrk if args.generator == "wrk" else load_with_python
+        load(url, 2, args.connections)  # warm up: caches, JIT-free but connection pools and SQLite pages
+        result = load(url, args.seconds, args.connections)
+    finally:
+        stop(proc)
+    result["name"] = name
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--generator", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument(
+        "--database-url",
+        help="database for our app (default: a fresh SQLite file); e.g. an empty PostgreSQL database "
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/ictbot_slack_bench (migrated and seeded on start)",
+    )
+    args = parser.parse_args()
+
+    api_port = free_port()
+    backend = (args.database_url or "sqlite").split(":", 1)[0].split("+", 1)[0]
+    fake = start("_fake", str(api_port))
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = [
+                (
+                    f"ICT Assistant (/ict status), {backend}",
+                    [
+                        "_ours",
+                        str(free_port()),
+                        str(api_port),
+                        args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db",
+                    ],
+                ),
+                ("bare slack-bolt, defaults", ["_bare", str(free_port()), str(api_port), "0"]),
+                (
+                    "diagnostic: our Slack layer, reply precomputed",
+                    ["_canned", str(free_port()), str(api_port), f"sqlite+aiosqlite:///{tmp}/canned.db"],
+                ),
+                ("bare slack-bolt, process_before_response", ["_bare", str(free_port()), str(api_port), "1"]),
+            ]
+            for name, server_args in runs:
+                results.append(measure(name, server_args, int(server_args[1]), args))
+    finally:
+        stop(fake)
+
+    print(
+        f"\nPOST /slack/events, signed /ict status, {args.connections} connections, {args.seconds}s, load: {args.generator}"
+    )
+    print(f"{'':45} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for r in results:
+        print(f"{r['name']:45} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:8d}")
+    ours, bare = results[0], results[1]
+    print(f"\nthroughput ratio, ours / bare bolt (defaults): {ours['rps'] / bare['rps']:.2f}x (target >= 0.7x)")
+    print(f"ours / bare bolt (process_before_response): {ours['rps'] / results[3]['rps']:.2f}x")
+    print(f"our Slack layer alone / bare bolt (defaults): {results[2]['rps'] / bare['rps']:.2f}x")
+    print(f"our p99 {ours['p99']:.1f} ms against Slack's 3000 ms ack deadline")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        role, rest = sys.argv[1], sys.argv[2:]
+        if role == "_fake":
+            run_fake_api(int(rest[0]))
+        elif role in ("_ours", "_canned"):
+            run_ours(int(rest[0]), int(rest[1]), rest[2], canned=role == "_canned")
+        elif role == "_bare":
+            run_bare(int(rest[0]), int(rest[1]), rest[2] == "1")
+        elif role == "_load":
+            print(json.dumps(asyncio.run(_python_load(rest[0], int(rest[1]), int(rest[2])))))
+        sys.exit(0)
+    sys.exit(main())

@@ -31,10 +31,12 @@ class Runtime:
         await self.engine.dispose()
 
     async def _timed(self, channel: str, call) -> Outcome:
+        queued = self.store.notices_queued
         with self.metrics.timed() as t:
             outcome = await call
         self.metrics.observe(channel, outcome.command, outcome.status, t["seconds"])
-        self.outbox.kick()
+        if self.store.notices_queued != queued:
+            self.outbox.kick()
         return outcome
 
     async def handle(self, channel: str, text: str, sender: Sender, origin: Origin) -> Outcome:

@@ -78,10 +78,10 @@ class Assistant:
                 "usage",
             )
         parsed = parse(text)
-        if parsed.verb is not None:
+        explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
+        if parsed.verb is not None and not explicit:
             name = parsed.verb
             return await self._run(name, sender, origin, lambda ctx: self.commands[name](ctx, parsed.rest))
-        explicit = EXPLICIT_REQUEST.match(parsed.text)
         if explicit:
             body = explicit["text"].strip()
             if not body:

@@ -197,6 +197,9 @@ class Store:
         self.engine = engine
         self._read, self._write = session_factories(engine)
         self.notify_channels = tuple(notify_channels)
+        #: Notifications this Store has queued: callers compare it before and after a command to know
+        #: whether the outbox has anything new to deliver.
+        self.notices_queued = 0
 
     # ------------------------------------------------------------ health
 
@@ -785,6 +788,7 @@ class Store:
         now: datetime,
         **payload,
     ) -> None:
+        self.notices_queued += 1
         s.add(
             m.Notification(
                 request_id=ticket.id,

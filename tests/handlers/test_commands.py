@@ -270,3 +270,13 @@ async def test_unexpected_error_is_logged_with_an_id_and_nothing_is_half_written
     logged = [r for r in caplog.records if outcome.reply.error_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None
     assert "The queue is empty" in await agent.say("queue")
+
+
+async def test_raise_a_ticket_keeps_the_words_after_the_phrase(person, seeded_store):
+    rob = person("Rob")
+    await rob.say("raise a ticket: printer jammed on floor 2")
+    [t] = await seeded_store.my_tickets("local:rob")
+    assert t.summary == "printer jammed on floor 2"
+    await rob.say("raise my monitor is broken")
+    newest = (await seeded_store.my_tickets("local:rob"))[0]
+    assert newest.summary == "my monitor is broken"

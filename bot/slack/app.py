@@ -8,6 +8,7 @@ deliverer are built in the app's start-up, once the runtime exists, and closed o
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 import aiohttp
@@ -69,7 +70,13 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
 
 async def slack_events(request: web.Request) -> web.Response:
     """Slash commands, interactivity and the Events API: bolt verifies, dispatches and answers."""
-    bolt_response = await request.app[SLACK].bolt.async_dispatch(await to_bolt_request(request))
+    bolt_request = await to_bolt_request(request)
+    try:
+        bolt_response = await request.app[SLACK].bolt.async_dispatch(bolt_request)
+    except Exception:  # bolt itself choked on a payload: still no 500 and no trace for Slack to show
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("error id %s: Slack payload could not be dispatched", error_id)
+        return web.json_response({"response_type": "ephemeral", "text": f"Sorry, that failed (error id {error_id})."})
     return await to_aiohttp_response(bolt_response)
 
 

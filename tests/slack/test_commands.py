@@ -182,3 +182,44 @@ async def test_button_in_a_reply_round_trips(workspace):
     [follow_up] = workspace.fake.of("response_url")
     assert "vpn drops every ten minutes" in texts(follow_up.args["blocks"])
     assert follow_up.args["response_type"] == "ephemeral"
+
+
+async def test_actions_history_and_comment(workspace):
+    overdue = await workspace.ict("actions overdue")
+    assert "overdue" in texts(overdue["blocks"]).lower()
+    await workspace.ict("update RS-03 60 amber Firewall replacement slipped to May", user="ULUKE")
+    history = await workspace.ict("history RS-03")
+    assert "Firewall replacement slipped to May" in texts(history["blocks"])
+    await workspace.ict("support printer jammed")
+    added = await workspace.ict("comment ICT-1 It is the one by the lifts")
+    assert "Added to ICT-1" in texts(added["blocks"])
+
+
+async def test_a_database_failure_is_a_clear_reply_with_an_error_id(workspace, tmp_path):
+    await workspace.ict("status")  # profile cached, database warm
+    await workspace.runtime.engine.dispose()
+    (tmp_path / "slack.db").unlink()
+    (tmp_path / "slack.db").mkdir()  # unopenable as a database
+    response = await workspace.command("status")
+    assert response.status == 200
+    ack = await response.json()
+    assert "something went wrong on our side" in ack["text"] and "error id" in ack["text"]
+
+
+async def test_a_malformed_payload_gets_an_error_id_not_a_500(workspace):
+    from urllib.parse import urlencode
+
+    from tests.slack.conftest import TEAM_ID
+
+    body = urlencode({"team_id": TEAM_ID, "command": "/ict", "text": "status", "channel_id": "C1"})  # no user_id
+    response = await workspace.post(body, "application/x-www-form-urlencoded")
+    assert response.status == 200
+    assert "error id" in (await response.json())["text"]
+    submitted = await workspace.interact(  # no user
+        {"type": "view_submission", "team": {"id": TEAM_ID}, "view": {"type": "modal", "callback_id": "support"}}
+    )
+    assert submitted.status == 200
+    answer = await submitted.json()
+    assert answer["response_action"] == "update" and "error id" in texts(answer["view"]["blocks"])
+    garbled = await workspace.interact({"type": "view_submission", "view": {"callback_id": "support"}})
+    assert garbled.status == 200 and "error id" in (await garbled.json())["text"]

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ictbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 def is_sqlite(url: str) -> bool:
@@ -19,7 +20,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
 
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # Every Session and Connection here ends its own transaction, so the pool's extra rollback on
+    # check-in is redundant: with aiosqlite it is one more round trip to the driver thread per transaction.
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_reset_on_return=None
+    )
     memory = make_url(url).database in (None, "", ":memory:")
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -30,6 +35,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoint the WAL from housekeeping (Store.checkpoint), not on some unlucky request;
+            # this only bounds the WAL for processes that run no housekeeping (the CLI).
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +49,10 @@ SLA_TARGETS: dict[str, timedelta] = {
 
 NOTIFY_MAX_ATTEMPTS = 5
 RECENT_UPDATES = 5
+#: How long this process trusts what it last read of a user / of the plan summary. Changes made through
+#: this Store are seen at once; changes made by another process (the CLI) within this many seconds.
+USER_CACHE_SECONDS = 30.0
+SUMMARY_CACHE_SECONDS = 10.0
 
 
 def utcnow() -> datetime:
@@ -200,12 +205,22 @@ class Store:
         #: Notifications this Store has queued: callers compare it before and after a command to know
         #: whether the outbox has anything new to deliver.
         self.notices_queued = 0
+        # Per-process read caches (see USER_CACHE_SECONDS). Permission checks never use them: every
+        # method that needs a role re-reads the user inside its own transaction.
+        self._users: dict[str, tuple[float, UserRecord]] = {}
+        self._summaries: tuple[float, date, tuple[ThemeSummary, ...]] | None = None
 
     # ------------------------------------------------------------ health
 
     async def ping(self) -> None:
         async with self._read() as s:
             await s.execute(select(1))
+
+    async def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log back into the database file without blocking anyone."""
+        if self.engine.dialect.name == "sqlite":
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     # ------------------------------------------------------------ users and roles
 
@@ -218,9 +233,16 @@ class Store:
         """
         email = _email(email)
         wanted = {"display_name": display_name or None, "email": email, "council": council or None}
-        current = await self.find_user(key)
+        cached = self._users.get(key)
+        if cached is not None and time.monotonic() - cached[0] < USER_CACHE_SECONDS:
+            current = cached[1]
+        else:
+            current = await self.find_user(key)
         if current is not None and all(v is None or getattr(current, k) == v for k, v in wanted.items()):
+            if cached is None or cached[1] is not current:
+                self._users[key] = (time.monotonic(), current)
             return current
+        self._users.pop(key, None)
         for attempt in (1, 2):
             try:
                 async with self._write.begin() as s:
@@ -241,7 +263,9 @@ class Store:
                             if value is not None:
                                 setattr(user, field_name, value)
                     await s.flush()
-                    return _user(user)
+                    record = _user(user)
+                self._users[key] = (time.monotonic(), record)
+                return record
             except IntegrityError:  # created at the same moment by another turn (PostgreSQL): read it back
                 if attempt == 2:
                     raise
@@ -281,6 +305,7 @@ class Store:
             raise InvalidInput(f"Unknown role '{role}'. Roles are: agent, admin.") from None
         if ":" not in key:
             raise InvalidInput(f"'{key}' is not a user key like slack:U012AB3CD, teams:<aad id> or local:name.")
+        self._users.pop(key, None)
         async with self._write.begin() as s:
             user = await s.scalar(select(m.User).where(m.User.key == key))
             if user is None:
@@ -300,6 +325,7 @@ class Store:
             return _user(user)
 
     async def set_user_email(self, key: str, email: str) -> UserRecord:
+        self._users.pop(key, None)
         async with self._write.begin() as s:
             user = await s.scalar(select(m.User).where(m.User.key == key))
             if user is None:
@@ -323,7 +349,10 @@ class Store:
             return [_theme(t) for t in rows]
 
     async def theme_summaries(self, today: date) -> list[ThemeSummary]:
-        """Counts by RAG, completion and overdue for every theme, in one aggregate query."""
+        """Counts by RAG, completion and overdue for every theme, in one aggregate query (cached briefly)."""
+        cached = self._summaries
+        if cached is not None and cached[1] == today and time.monotonic() - cached[0] < SUMMARY_CACHE_SECONDS:
+            return list(cached[2])
         a = m.Action
         overdue = and_(a.due < today, a.status != ActionStatus.COMPLETE.value)
         stmt = (
@@ -343,7 +372,7 @@ class Store:
         )
         async with self._read() as s:
             rows = (await s.execute(stmt)).all()
-        return [
+        summaries = [
             ThemeSummary(
                 theme=_theme(t),
                 total=total,
@@ -356,6 +385,8 @@ class Store:
             )
             for t, total, red, amber, green, done, late, avg in rows
         ]
+        self._summaries = (time.monotonic(), today, tuple(summaries))
+        return summaries
 
     async def get_theme(self, code: str) -> ThemeRecord:
         async with self._read() as s:
@@ -434,43 +465,48 @@ class Store:
         if rag is not None and rag not in tuple(Rag):
             raise InvalidInput("RAG is red, amber or green.")
         now = now or utcnow()
-        async with self._write.begin() as s:
-            author = await s.scalar(select(m.User).where(m.User.key == author_key))
-            action = await s.scalar(select(m.Action).where(m.Action.ref == ref.upper()))
-            if action is None:
-                raise NotFound(f"There is no action {ref.upper()}.")
-            if author is None or not self.may_update_action(_user(author), action):
-                raise PermissionDenied(f"Only {action.owner} (the action's owner) or an admin can update {action.ref}.")
-            new_rag = rag or action.rag
-            s.add(
-                m.ActionUpdate(
-                    action_id=action.id,
-                    author_key=author.key,
-                    author_name=author.display_name,
-                    at=now,
-                    progress=progress,
-                    rag=new_rag,
-                    note=note.strip(),
+        try:
+            async with self._write.begin() as s:
+                author = await s.scalar(select(m.User).where(m.User.key == author_key))
+                action = await s.scalar(select(m.Action).where(m.Action.ref == ref.upper()))
+                if action is None:
+                    raise NotFound(f"There is no action {ref.upper()}.")
+                if author is None or not self.may_update_action(_user(author), action):
+                    raise PermissionDenied(
+                        f"Only {action.owner} (the action's owner) or an admin can update {action.ref}."
+                    )
+                new_rag = rag or action.rag
+                s.add(
+                    m.ActionUpdate(
+                        action_id=action.id,
+                        author_key=author.key,
+                        author_name=author.display_name,
+                        at=now,
+                        progress=progress,
+                        rag=new_rag,
+                        note=note.strip(),
+                    )
                 )
-            )
-            action.progress = progress
-            action.rag = new_rag
-            action.updated_at = now
-            if progress == 100:
-                action.status = ActionStatus.COMPLETE.value
-            elif action.status in (ActionStatus.NOT_STARTED.value, ActionStatus.COMPLETE.value):
-                action.status = ActionStatus.IN_PROGRESS.value
-            await s.flush()
-            theme_code = await s.scalar(select(m.Theme.code).where(m.Theme.id == action.theme_id))
-            updates = (
-                await s.scalars(
-                    select(m.ActionUpdate)
-                    .where(m.ActionUpdate.action_id == action.id)
-                    .order_by(m.ActionUpdate.at.desc(), m.ActionUpdate.id.desc())
-                    .limit(RECENT_UPDATES)
-                )
-            ).all()
-            return _action(action, theme_code, updates)
+                action.progress = progress
+                action.rag = new_rag
+                action.updated_at = now
+                if progress == 100:
+                    action.status = ActionStatus.COMPLETE.value
+                elif action.status in (ActionStatus.NOT_STARTED.value, ActionStatus.COMPLETE.value):
+                    action.status = ActionStatus.IN_PROGRESS.value
+                await s.flush()
+                theme_code = await s.scalar(select(m.Theme.code).where(m.Theme.id == action.theme_id))
+                updates = (
+                    await s.scalars(
+                        select(m.ActionUpdate)
+                        .where(m.ActionUpdate.action_id == action.id)
+                        .order_by(m.ActionUpdate.at.desc(), m.ActionUpdate.id.desc())
+                        .limit(RECENT_UPDATES)
+                    )
+                ).all()
+                return _action(action, theme_code, updates)
+        finally:
+            self._summaries = None  # after the commit: the next status reads the new figures
 
     async def import_plan(self, themes: Sequence[ThemeInput], *, now: datetime | None = None) -> ImportResult:
         """Upsert themes by code and actions by ref, all or nothing. Validation is the caller's job."""
@@ -524,6 +560,7 @@ class Store:
                             action.updated_at = now
                         counts["au"] += 1
             await s.flush()
+        self._summaries = None
         return ImportResult(counts["tc"], counts["tu"], counts["ac"], counts["au"])
 
     async def export_plan(self) -> list[tuple[ThemeRecord, list[ActionRecord]]]:

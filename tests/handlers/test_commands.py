@@ -280,3 +280,21 @@ async def test_raise_a_ticket_keeps_the_words_after_the_phrase(person, seeded_st
     await rob.say("raise my monitor is broken")
     newest = (await seeded_store.my_tickets("local:rob"))[0]
     assert newest.summary == "my monitor is broken"
+
+
+async def test_status_shows_an_update_at_once_despite_the_summary_cache(person, admin, seeded_store, clock):
+    pat = person("Pat")
+    before = {f.label: f.value for f in (await pat.send("status")).reply.items[2].fields}
+    await admin.say("update RS-03 100 green Firewalls live")
+    after = {f.label: f.value for f in (await pat.send("status")).reply.items[2].fields}
+    assert before["Complete"] != after["Complete"]
+    [rs] = [s for s in await seeded_store.theme_summaries(clock().date()) if s.theme.code == "RS"]
+    assert after["Complete"] == f"{rs.percent_complete}%"
+
+
+async def test_a_role_granted_in_process_applies_at_once(person, seeded_store):
+    eve = person("Eve")
+    assert "for the ICT service desk" in await eve.say("queue")
+    await seeded_store.set_role("local:eve", "agent", True)
+    assert "Service desk queue" in await eve.say("queue")
+    assert "queue" in await eve.say("help")

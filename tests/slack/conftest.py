@@ -213,6 +213,7 @@ async def workspace(tmp_path, fake_slack):
     app = create_app(settings, runtime=runtime, setups=[setup_slack])
     try:
         async with TestClient(TestServer(app)) as client:
+            app[SLACK].profiles.first_wait = 10.0  # a loaded CI machine must not turn names into user ids
             yield Workspace(client, fake_slack, app)
     finally:
         await runtime.close()

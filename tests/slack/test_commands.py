@@ -223,3 +223,11 @@ async def test_a_malformed_payload_gets_an_error_id_not_a_500(workspace):
     assert answer["response_action"] == "update" and "error id" in texts(answer["view"]["blocks"])
     garbled = await workspace.interact({"type": "view_submission", "view": {"callback_id": "support"}})
     assert garbled.status == 200 and "error id" in (await garbled.json())["text"]
+
+
+async def test_when_users_info_fails_the_name_in_the_payload_is_used(workspace):
+    workspace.fake.fail("users.info", "missing_scope")
+    ack = await workspace.ict("whoami", user="UEVE")
+    shown = texts(ack["blocks"])
+    assert "ueve" in shown and "slack:UEVE" in shown
+    assert "Eve Nosy" not in shown

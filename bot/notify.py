@@ -130,4 +130,9 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
             f"Still a problem? Reply with: comment {ticket.ref} WHAT IS STILL WRONG, or raise a new request."
         )
+    if notice.kind == "commented":
+        return (
+            f"{by} added to {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
+            f"Reply with: comment {ticket.ref} YOUR REPLY"
+        )
     return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."

@@ -359,5 +359,5 @@ async def comment(ctx: Context, rest: str) -> Reply:
     ref, note = _ref(rest, "comment")
     if not note:
         raise UsageError("Add the text to put on the request.", "comment")
-    t = await ctx.store.add_requester_reply(ref, ctx.user.key, note, now=ctx.clock())
+    t = await ctx.store.add_comment(ref, ctx.user.key, note, now=ctx.clock())
     return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. The service desk can see it.")

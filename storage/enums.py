@@ -73,6 +73,7 @@ class NoticeKind(StrEnum):
     ASSIGNED = "assigned"  # to the requester
     WAITING = "waiting"  # to the requester
     RESOLVED = "resolved"  # to the requester
+    COMMENTED = "commented"  # to the assignee (requester commented) or the requester (the desk commented)
 
 
 class NoticeState(StrEnum):

@@ -782,10 +782,9 @@ class Store:
             self._notify_change(s, ticket, now)
             return _ticket(ticket)
 
-    async def add_requester_reply(
-        self, ref: str, author_key: str, note: str, *, now: datetime | None = None
-    ) -> TicketRecord:
-        """The requester answers (e.g. while waiting): the request goes back to the desk."""
+    async def add_comment(self, ref: str, author_key: str, note: str, *, now: datetime | None = None) -> TicketRecord:
+        """A comment on a request. From the requester (e.g. answering a question): the request goes back to
+        the desk and the assignee is told. From the desk: the requester is told."""
         number = parse_ticket_ref(ref)
         if not note.strip():
             raise InvalidInput("Say what you want to add to the request.")
@@ -805,6 +804,18 @@ class Store:
                 ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
             ticket.updated_at = now
             self._event(s, ticket, author.key, author.display_name, "comment", now, note=note.strip())
+            told = ticket.assignee_key if author.key == ticket.requester_key else ticket.requester_key
+            if told and told != author.key:
+                self._notify(
+                    s,
+                    ticket,
+                    NoticeKind.COMMENTED,
+                    told.split(":", 1)[0],
+                    told,
+                    now,
+                    by=author.display_name,
+                    note=note.strip(),
+                )
             self._notify_change(s, ticket, now)
             return _ticket(ticket)
 

@@ -67,3 +67,19 @@ async def test_requester_sees_notifications_at_the_prompt(runtime):
     await rob.repl(ask)
     assert any("ICT-1 \u201cprinter jammed\u201d is now with alex." in line for line in rob_out)
     assert await rob.show_notifications() == 0  # shown once only
+
+
+async def test_comments_reach_the_other_side(runtime):
+    rob_out: list[str] = []
+    alex_out: list[str] = []
+    rob = Console(runtime, local_sender("rob"), out=rob_out.append)
+    alex = Console(runtime, local_sender("alex"), out=alex_out.append)
+    await runtime.store.set_role("local:alex", "agent", True)
+    await rob.say("support printer jammed")
+    await alex.say("assign ICT-1")
+    await rob.say("comment ICT-1 It is the one by the lifts")
+    await alex.show_notifications()
+    assert any("rob added to ICT-1" in line and "by the lifts" in line for line in alex_out)
+    await alex.say("comment ICT-1 On my way")
+    await rob.show_notifications()
+    assert any("alex added to ICT-1" in line and "On my way" in line for line in rob_out)

@@ -130,7 +130,7 @@ async def test_ticket_lifecycle_with_audit_and_outbox(plan_store: Store):
     assert t.sla_due == T0 + timedelta(hours=8)
     t = await plan_store.set_ticket_waiting(t.ref, "local:alex", "Which wifi?")
     assert t.status == "waiting"
-    t = await plan_store.add_requester_reply(t.ref, "local:rob", "Home wifi")
+    t = await plan_store.add_comment(t.ref, "local:rob", "Home wifi")
     assert t.status == "assigned"
     t = await plan_store.resolve_ticket(t.ref, "local:alex", "New VPN profile", now=T0 + timedelta(hours=2))
     assert (t.status, t.resolution, t.is_open) == ("resolved", "New VPN profile", False)
@@ -139,7 +139,7 @@ async def test_ticket_lifecycle_with_audit_and_outbox(plan_store: Store):
     assert [e.kind for e in full.events] == ["created", "assigned", "priority", "waiting", "comment", "resolved"]
     assert [e.actor_key for e in full.events][:2] == ["local:rob", "local:alex"]
     kinds = [(k, ch) for k, ch, _state, _n in await plan_store.notification_states(t.ref)]
-    assert kinds == [("assigned", "local"), ("waiting", "local"), ("resolved", "local")]
+    assert kinds == [("assigned", "local"), ("waiting", "local"), ("commented", "local"), ("resolved", "local")]
 
 
 async def test_triage_notices_only_for_configured_channels(engine, plan_store: Store):

@@ -6,6 +6,8 @@ so nothing anyone types becomes a mention, a channel ping or a link.
 
 from __future__ import annotations
 
+import functools
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -177,7 +179,25 @@ def fallback_text(reply: Reply) -> str:
 
 
 def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple[list[dict], str]:
-    """Blocks (as Slack JSON) and the plain-text fallback for one reply, never over `max_blocks`."""
+    """Blocks (as Slack JSON) and the plain-text fallback for one reply, never over `max_blocks`.
+
+    Pure, so memoised: the same reply (replies are frozen values) renders once; the block dicts returned
+    are shared between calls and must be treated as read-only.
+    """
+    try:
+        blocks, text = _render_cached(reply, max_blocks)
+    except TypeError:  # an unhashable value somewhere in the reply: render it afresh
+        blocks, text = _render(reply, max_blocks)
+    return list(blocks), text
+
+
+@functools.lru_cache(maxsize=512)
+def _render_cached(reply: Reply, max_blocks: int) -> tuple[tuple[dict, ...], str]:
+    blocks, text = _render(reply, max_blocks)
+    return tuple(blocks), text
+
+
+def _render(reply: Reply, max_blocks: int) -> tuple[list[dict], str]:
     buttons = _Buttons()
     head: list[Block] = []
     if reply.title:

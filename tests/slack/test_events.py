@@ -19,7 +19,7 @@ async def test_explicit_request_in_a_mention_is_raised_at_once_and_answered_priv
     assert response.status == 200
     await workspace.settle()
     [ticket] = await workspace.store.my_tickets("slack:UROB")
-    assert "printer on floor 2 is jammed" in ticket.summary
+    assert ticket.summary == "printer on floor 2 is jammed"
     assert (ticket.origin.conversation, ticket.origin.platform) == ("CGENERAL", "slack")
     [answer] = workspace.fake.of("chat.postEphemeral")
     assert (answer.args["channel"], answer.args["user"]) == ("CGENERAL", "UROB")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -57,6 +57,10 @@ SUMMARY_CACHE_SECONDS = 10.0
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def ticket_ref(ticket: m.SupportRequest) -> str:
+    return f"ICT-{ticket.id}"
 
 
 def parse_ticket_ref(ref: str) -> int:
@@ -694,93 +698,92 @@ class Store:
             raise NotFound(f"I can't find ICT-{number}.")
         return ticket, actor
 
-    async def assign_ticket(
-        self, ref: str, actor_key: str, assignee_key: str | None = None, *, now: datetime | None = None
+    async def _agent_change(
+        self,
+        ref: str,
+        actor_key: str,
+        now: datetime | None,
+        change: Callable[[AsyncSession, m.SupportRequest, m.User, datetime], Awaitable[None]],
     ) -> TicketRecord:
+        """One desk action on an open request, in one transaction: only agents and admins, then `change`
+        (which records its event and requester notice), then the triage posts are told."""
         number = parse_ticket_ref(ref)
-        now = now or utcnow()
-        async with self._write.begin() as s:
-            ticket, actor = await self._load_for_agent(s, number, actor_key)
-            assignee = actor
-            if assignee_key and assignee_key != actor.key:
-                assignee = await s.scalar(select(m.User).where(m.User.key == assignee_key))
-                if assignee is None or not (assignee.is_agent or assignee.is_admin):
-                    raise InvalidInput("Requests can only be assigned to ICT agents.")
-            if not ticket.is_open:
-                raise Conflict(f"ICT-{number} is {ticket.status}; it can't be assigned.")
-            if ticket.assignee_key == assignee.key:
-                raise Conflict(f"ICT-{number} is already assigned to {assignee.display_name}.")
-            ticket.assignee_key = assignee.key
-            ticket.assignee_name = assignee.display_name
-            if ticket.status == TicketStatus.NEW.value:
-                ticket.status = TicketStatus.ASSIGNED.value
-            ticket.updated_at = now
-            self._event(s, ticket, actor.key, actor.display_name, "assigned", now, assignee=assignee.display_name)
-            self._notify_requester(s, ticket, NoticeKind.ASSIGNED, now, by=actor.display_name)
-            self._notify_change(s, ticket, now)
-            return _ticket(ticket)
-
-    async def set_ticket_priority(
-        self, ref: str, actor_key: str, priority: str, *, now: datetime | None = None
-    ) -> TicketRecord:
-        number = parse_ticket_ref(ref)
-        priority = priority.upper()
-        if priority not in tuple(Priority):
-            raise InvalidInput("Priority is P1, P2, P3 or P4.")
-        now = now or utcnow()
-        async with self._write.begin() as s:
-            ticket, actor = await self._load_for_agent(s, number, actor_key)
-            if not ticket.is_open:
-                raise Conflict(f"ICT-{number} is {ticket.status}; its priority can't change.")
-            if ticket.priority == priority:
-                raise Conflict(f"ICT-{number} is already {priority}.")
-            old = ticket.priority
-            ticket.priority = priority
-            ticket.sla_due = ticket.created_at + SLA_TARGETS[priority]
-            ticket.updated_at = now
-            self._event(s, ticket, actor.key, actor.display_name, "priority", now, old=old, new=priority)
-            self._notify_change(s, ticket, now)
-            return _ticket(ticket)
-
-    async def set_ticket_waiting(
-        self, ref: str, actor_key: str, note: str, *, now: datetime | None = None
-    ) -> TicketRecord:
-        """An agent needs something from the requester: the request waits and the requester is told."""
-        number = parse_ticket_ref(ref)
-        if not note.strip():
-            raise InvalidInput("Say what you need from the requester.")
-        now = now or utcnow()
-        async with self._write.begin() as s:
-            ticket, actor = await self._load_for_agent(s, number, actor_key)
-            if not ticket.is_open:
-                raise Conflict(f"ICT-{number} is {ticket.status}.")
-            ticket.status = TicketStatus.WAITING.value
-            ticket.updated_at = now
-            self._event(s, ticket, actor.key, actor.display_name, "waiting", now, note=note.strip())
-            self._notify_requester(s, ticket, NoticeKind.WAITING, now, by=actor.display_name, note=note.strip())
-            self._notify_change(s, ticket, now)
-            return _ticket(ticket)
-
-    async def resolve_ticket(self, ref: str, actor_key: str, note: str, *, now: datetime | None = None) -> TicketRecord:
-        number = parse_ticket_ref(ref)
-        if not note.strip():
-            raise InvalidInput("A resolution note is required: say what fixed it.")
         now = now or utcnow()
         async with self._write.begin() as s:
             ticket, actor = await self._load_for_agent(s, number, actor_key)
             if not ticket.is_open:
                 raise Conflict(f"ICT-{number} is already {ticket.status}.")
-            ticket.status = TicketStatus.RESOLVED.value
-            ticket.is_open = False
-            ticket.resolution = note.strip()
-            ticket.resolved_at = now
+            await change(s, ticket, actor, now)
             ticket.updated_at = now
-            if ticket.assignee_key is None:
-                ticket.assignee_key, ticket.assignee_name = actor.key, actor.display_name
-            self._event(s, ticket, actor.key, actor.display_name, "resolved", now, note=note.strip())
-            self._notify_requester(s, ticket, NoticeKind.RESOLVED, now, by=actor.display_name, note=note.strip())
             self._notify_change(s, ticket, now)
             return _ticket(ticket)
+
+    async def assign_ticket(
+        self, ref: str, actor_key: str, assignee_key: str | None = None, *, now: datetime | None = None
+    ) -> TicketRecord:
+        async def assign(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, now: datetime) -> None:
+            assignee = actor
+            if assignee_key and assignee_key != actor.key:
+                assignee = await s.scalar(select(m.User).where(m.User.key == assignee_key))
+                if assignee is None or not (assignee.is_agent or assignee.is_admin):
+                    raise InvalidInput("Requests can only be assigned to ICT agents.")
+            if ticket.assignee_key == assignee.key:
+                raise Conflict(f"{ticket_ref(ticket)} is already assigned to {assignee.display_name}.")
+            ticket.assignee_key, ticket.assignee_name = assignee.key, assignee.display_name
+            if ticket.status == TicketStatus.NEW.value:
+                ticket.status = TicketStatus.ASSIGNED.value
+            self._event(s, ticket, actor.key, actor.display_name, "assigned", now, assignee=assignee.display_name)
+            self._notify_requester(s, ticket, NoticeKind.ASSIGNED, now, by=actor.display_name)
+
+        return await self._agent_change(ref, actor_key, now, assign)
+
+    async def set_ticket_priority(
+        self, ref: str, actor_key: str, priority: str, *, now: datetime | None = None
+    ) -> TicketRecord:
+        priority = priority.upper()
+        if priority not in tuple(Priority):
+            raise InvalidInput("Priority is P1, P2, P3 or P4.")
+
+        async def reprioritise(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, now: datetime) -> None:
+            if ticket.priority == priority:
+                raise Conflict(f"{ticket_ref(ticket)} is already {priority}.")
+            old, ticket.priority = ticket.priority, priority
+            ticket.sla_due = ticket.created_at + SLA_TARGETS[priority]
+            self._event(s, ticket, actor.key, actor.display_name, "priority", now, old=old, new=priority)
+
+        return await self._agent_change(ref, actor_key, now, reprioritise)
+
+    async def set_ticket_waiting(
+        self, ref: str, actor_key: str, note: str, *, now: datetime | None = None
+    ) -> TicketRecord:
+        """An agent needs something from the requester: the request waits and the requester is told."""
+        note = note.strip()
+        if not note:
+            raise InvalidInput("Say what you need from the requester.")
+
+        async def wait(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, now: datetime) -> None:
+            ticket.status = TicketStatus.WAITING.value
+            self._event(s, ticket, actor.key, actor.display_name, "waiting", now, note=note)
+            self._notify_requester(s, ticket, NoticeKind.WAITING, now, by=actor.display_name, note=note)
+
+        return await self._agent_change(ref, actor_key, now, wait)
+
+    async def resolve_ticket(self, ref: str, actor_key: str, note: str, *, now: datetime | None = None) -> TicketRecord:
+        note = note.strip()
+        if not note:
+            raise InvalidInput("A resolution note is required: say what fixed it.")
+
+        async def resolve(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, now: datetime) -> None:
+            ticket.status = TicketStatus.RESOLVED.value
+            ticket.is_open = False
+            ticket.resolution = note
+            ticket.resolved_at = now
+            if ticket.assignee_key is None:
+                ticket.assignee_key, ticket.assignee_name = actor.key, actor.display_name
+            self._event(s, ticket, actor.key, actor.display_name, "resolved", now, note=note)
+            self._notify_requester(s, ticket, NoticeKind.RESOLVED, now, by=actor.display_name, note=note)
+
+        return await self._agent_change(ref, actor_key, now, resolve)
 
     async def add_comment(self, ref: str, author_key: str, note: str, *, now: datetime | None = None) -> TicketRecord:
         """A comment on a request. From the requester (e.g. answering a question): the request goes back to

@@ -193,6 +193,17 @@ def _notification(n: m.Notification) -> NotificationRecord:
     )
 
 
+async def _recent_updates(s: AsyncSession, action_id: int, limit: int) -> Sequence[m.ActionUpdate]:
+    """An action's newest updates first."""
+    stmt = (
+        select(m.ActionUpdate)
+        .where(m.ActionUpdate.action_id == action_id)
+        .order_by(m.ActionUpdate.at.desc(), m.ActionUpdate.id.desc())
+        .limit(limit)
+    )
+    return (await s.scalars(stmt)).all()
+
+
 def _email(value: str | None) -> str | None:
     value = (value or "").strip().lower()
     return value or None
@@ -432,15 +443,7 @@ class Store:
             if row is None:
                 raise NotFound(f"There is no action {ref.upper()}.")
             action, code = row
-            updates = (
-                await s.scalars(
-                    select(m.ActionUpdate)
-                    .where(m.ActionUpdate.action_id == action.id)
-                    .order_by(m.ActionUpdate.at.desc(), m.ActionUpdate.id.desc())
-                    .limit(recent_updates)
-                )
-            ).all()
-            return _action(action, code, updates)
+            return _action(action, code, await _recent_updates(s, action.id, recent_updates))
 
     async def action_history(self, ref: str) -> list[ActionUpdateRecord]:
         async with self._read() as s:
@@ -500,15 +503,7 @@ class Store:
                     action.status = ActionStatus.IN_PROGRESS.value
                 await s.flush()
                 theme_code = await s.scalar(select(m.Theme.code).where(m.Theme.id == action.theme_id))
-                updates = (
-                    await s.scalars(
-                        select(m.ActionUpdate)
-                        .where(m.ActionUpdate.action_id == action.id)
-                        .order_by(m.ActionUpdate.at.desc(), m.ActionUpdate.id.desc())
-                        .limit(RECENT_UPDATES)
-                    )
-                ).all()
-                return _action(action, theme_code, updates)
+                return _action(action, theme_code, await _recent_updates(s, action.id, RECENT_UPDATES))
         finally:
             self._summaries = None  # after the commit: the next status reads the new figures
 

@@ -7,13 +7,14 @@ Action.Submit messages, and the welcome when the bot is installed. No command lo
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
 from bot.runtime import Runtime
-from bot.teams.adapter import TenantRefused
+from bot.teams.adapter import CardJSON, TenantRefused
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
@@ -35,6 +36,7 @@ CHANNEL = "teams"
 MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
 SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
+RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
 
 
 class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
@@ -48,8 +50,21 @@ class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
     }
 
 
+@lru_cache(maxsize=RENDERED_CARDS)
+def _cached_card(reply: Reply) -> CardJSON:
+    return CardJSON(render_adaptive_card(reply))
+
+
+def card_content(reply: Reply) -> CardJSON:
+    """The reply's Adaptive Card, ready to send (an equal reply renders to an equal card, so it is reused)."""
+    try:
+        return _cached_card(reply)
+    except TypeError:  # a reply holding something unhashable: render it afresh
+        return CardJSON(render_adaptive_card(reply))
+
+
 def card_message(reply: Reply) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(render_adaptive_card(reply)))
+    return MessageFactory.attachment(CardFactory.adaptive_card(card_content(reply)))
 
 
 def form_errors_reply(errors: dict[str, str]) -> Reply:
@@ -149,9 +164,7 @@ class TeamsBot(TeamsActivityHandler):
             return _message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
             return _message_response(render_text(outcome.reply))
-        body = AdaptiveCardInvokeResponse(
-            status_code=200, type=CARD_CONTENT_TYPE, value=render_adaptive_card(outcome.reply)
-        )
+        body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card_content(outcome.reply))
         return InvokeResponse(status=200, body=body)
 
     # ------------------------------------------------------------ installation

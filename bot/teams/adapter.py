@@ -7,6 +7,9 @@ Workarounds (both measured on 4.17.1, both applied here and nowhere else):
   every such request answers 500 (botbuilder-python issue 2156). Our route calls `process_activity` itself
   and serialises the body with `invoke_body_json`, which accepts a model or already-plain JSON; and
   `TeamsCloudAdapter` builds the expectReplies body without walking each card through msrest.
+* msrest walks an outgoing activity node by node to serialise it (and `TurnContext.send_activities` deep-copies
+  it first), so a large Adaptive Card cost milliseconds per reply in both. Cards travel as `CardJSON`: JSON
+  that msrest passes through whole and that copies share (see its docstring); the bytes sent are the same.
 * msrest's `ClientRetryPolicy.safe_codes` is a 500-element list scanned 999 times each time a connector
   client is configured (twice per turn). Making it a frozenset once at start-up keeps the same retry
   codes and removes that CPU cost (`apply_msrest_retry_fix`).
@@ -78,6 +81,31 @@ def allowed_tenant(settings: Settings) -> str | None:
     if settings.microsoft_app_type.strip().lower() == "singletenant" and settings.microsoft_app_tenant_id.strip():
         return settings.microsoft_app_tenant_id.strip()
     return None
+
+
+class CardJSON(dict, Model):
+    """A finished card's JSON (an attachment's `content`), cheap for botbuilder to handle.
+
+    It is a dict (json.dumps, tests and CardFactory see a dict) and, for msrest, a model whose only attribute
+    is "additional properties", which msrest copies in whole instead of walking every node and string (that
+    walk was most of the CPU of a `status` reply). Rendering is finished when it is wrapped: nothing edits a
+    card afterwards, so `deepcopy` (TurnContext copies every outgoing activity) shares it instead of copying
+    a few hundred nodes."""
+
+    _attribute_map = {"additional_properties": {"key": "", "type": "{object}"}}
+    _validation: dict = {}
+
+    @property
+    def additional_properties(self) -> dict:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> CardJSON:
+        return self
+
+    __str__ = dict.__repr__
+    __eq__ = dict.__eq__
+    __ne__ = dict.__ne__
+    __hash__ = None  # type: ignore[assignment]
 
 
 def activity_json(activity: Activity) -> dict:

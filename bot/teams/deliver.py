@@ -19,6 +19,7 @@ from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParamet
 from msrest.exceptions import ClientException
 
 from bot.notify import DeliveryError, notice_text
+from bot.teams.adapter import CardJSON
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
 from handlers import Reply, Tone
@@ -114,11 +115,13 @@ class TeamsDeliverer:
     # ------------------------------------------------------------ requesters
 
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        card = render_adaptive_card(
-            Reply(
-                title=NOTICE_TITLE.get(notice.kind, ticket.ref),
-                text=notice_text(notice, ticket),
-                tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
+        card = CardJSON(
+            render_adaptive_card(
+                Reply(
+                    title=NOTICE_TITLE.get(notice.kind, ticket.ref),
+                    text=notice_text(notice, ticket),
+                    tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
+                )
             )
         )
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
@@ -170,7 +173,7 @@ class TeamsDeliverer:
             log.debug("no Teams triage conversation set; %s %s not posted", notice.kind, ticket.ref)
             return
         title = "New request: " if notice.kind == "new_request" else ""
-        card = render_adaptive_card(ticket_card(ticket, self.clock(), for_agent=True, title_prefix=title))
+        card = CardJSON(render_adaptive_card(ticket_card(ticket, self.clock(), for_agent=True, title_prefix=title)))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
         if notice.kind == "new_request":
             response = await self._send(reference, lambda context: context.send_activity(message))

@@ -74,3 +74,62 @@ def test_applying_the_fix_twice_changes_nothing_more():
     before = ClientRetryPolicy.safe_codes
     assert apply_msrest_retry_fix() is False
     assert ClientRetryPolicy.safe_codes is before
+
+
+def _status_card() -> dict:
+    from bot.teams.render import render_adaptive_card
+    from handlers import Field, Item, Reply
+
+    items = tuple(
+        Item(title=f"Theme {i}", text="0 red · 2 amber", rag="amber", fields=(Field("Actions", str(i)),))
+        for i in range(6)
+    )
+    return render_adaptive_card(Reply(title="Status", text="29 actions *across* 6 themes", items=items))
+
+
+def test_card_json_is_sent_exactly_as_a_plain_dict_card_but_msrest_does_not_walk_it():
+    import copy
+
+    from botbuilder.core import CardFactory, MessageFactory
+    from botframework.connector import models
+    from msrest.serialization import Serializer
+
+    from bot.teams.adapter import CardJSON, activity_json
+
+    card = _status_card()
+    plain = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    wrapped = MessageFactory.attachment(CardFactory.adaptive_card(CardJSON(card)))
+    serializer = Serializer({k: v for k, v in vars(models).items() if isinstance(v, type)})
+    # what the connector client posts (Serializer.body), what expectReplies answers, what .serialize() gives
+    assert json.dumps(serializer.body(wrapped, "Activity")) == json.dumps(serializer.body(plain, "Activity"))
+    assert json.dumps(activity_json(wrapped)) == json.dumps(activity_json(plain))
+    assert wrapped.serialize() == plain.serialize()
+
+    class Counting(Serializer):
+        def serialize_object(self, attr, **kwargs):
+            self.calls += 1
+            return super().serialize_object(attr, **kwargs)
+
+    def generic_objects(activity) -> int:
+        counting = Counting(serializer.dependencies)
+        counting.calls = 0
+        counting.body(activity, "Activity")
+        return counting.calls
+
+    assert generic_objects(plain) > 100  # every node and string of the card
+    assert generic_objects(wrapped) == 1  # the card, taken whole
+
+    assert CardJSON(card) == card and str(CardJSON(card)) == str(card)
+    assert copy.deepcopy(wrapped).attachments[0].content is wrapped.attachments[0].content
+
+
+def test_the_bot_reuses_the_card_of_an_equal_reply():
+    from bot.teams.activity_bot import card_content
+    from bot.teams.render import render_adaptive_card
+    from handlers import Field, Reply
+
+    first = Reply(title="Status", text="x", fields=(Field("Open", "3"),))
+    again = Reply(title="Status", text="x", fields=(Field("Open", "3"),))
+    assert card_content(first) == render_adaptive_card(first)
+    assert card_content(again) is card_content(first)
+    assert card_content(Reply(title="Status", text="y")) != card_content(first)

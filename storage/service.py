@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -224,6 +225,8 @@ class Store:
         # method that needs a role re-reads the user inside its own transaction.
         self._users: dict[str, tuple[float, UserRecord]] = {}
         self._summaries: tuple[float, date, tuple[ThemeSummary, ...]] | None = None
+        self._summary_generation = 0
+        self._summaries_inflight: tuple[tuple[date, int], asyncio.Future] | None = None
 
     # ------------------------------------------------------------ health
 
@@ -364,10 +367,32 @@ class Store:
             return [_theme(t) for t in rows]
 
     async def theme_summaries(self, today: date) -> list[ThemeSummary]:
-        """Counts by RAG, completion and overdue for every theme, in one aggregate query (cached briefly)."""
+        """Counts by RAG, completion and overdue for every theme (cached briefly; see SUMMARY_CACHE_SECONDS).
+
+        When the cache has expired, concurrent callers share one query instead of all running it.
+        """
         cached = self._summaries
         if cached is not None and cached[1] == today and time.monotonic() - cached[0] < SUMMARY_CACHE_SECONDS:
             return list(cached[2])
+        key = (today, self._summary_generation)
+        inflight = self._summaries_inflight
+        if inflight is None or inflight[0] != key:
+            inflight = (key, asyncio.ensure_future(self._query_theme_summaries(today)))
+            self._summaries_inflight = inflight
+        try:
+            summaries = await asyncio.shield(inflight[1])
+        finally:
+            if self._summaries_inflight is inflight and inflight[1].done():
+                self._summaries_inflight = None
+        if self._summary_generation == key[1]:  # no plan change since the query began
+            self._summaries = (time.monotonic(), today, summaries)
+        return list(summaries)
+
+    def _forget_summaries(self) -> None:
+        self._summaries = None
+        self._summary_generation += 1
+
+    async def _query_theme_summaries(self, today: date) -> tuple[ThemeSummary, ...]:
         a = m.Action
         overdue = and_(a.due < today, a.status != ActionStatus.COMPLETE.value)
         stmt = (
@@ -387,7 +412,7 @@ class Store:
         )
         async with self._read() as s:
             rows = (await s.execute(stmt)).all()
-        summaries = [
+        return tuple(
             ThemeSummary(
                 theme=_theme(t),
                 total=total,
@@ -399,9 +424,7 @@ class Store:
                 average_progress=round(float(avg or 0)),
             )
             for t, total, red, amber, green, done, late, avg in rows
-        ]
-        self._summaries = (time.monotonic(), today, tuple(summaries))
-        return summaries
+        )
 
     async def get_theme(self, code: str) -> ThemeRecord:
         async with self._read() as s:
@@ -505,7 +528,7 @@ class Store:
                 theme_code = await s.scalar(select(m.Theme.code).where(m.Theme.id == action.theme_id))
                 return _action(action, theme_code, await _recent_updates(s, action.id, RECENT_UPDATES))
         finally:
-            self._summaries = None  # after the commit: the next status reads the new figures
+            self._forget_summaries()  # after the commit: the next status reads the new figures
 
     async def import_plan(self, themes: Sequence[ThemeInput], *, now: datetime | None = None) -> ImportResult:
         """Upsert themes by code and actions by ref, all or nothing. Validation is the caller's job."""
@@ -559,7 +582,7 @@ class Store:
                             action.updated_at = now
                         counts["au"] += 1
             await s.flush()
-        self._summaries = None
+        self._forget_summaries()
         return ImportResult(counts["tc"], counts["tu"], counts["ac"], counts["au"])
 
     async def export_plan(self) -> list[tuple[ThemeRecord, list[ActionRecord]]]:

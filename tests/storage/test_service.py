@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, Store
 from storage.records import Origin
@@ -272,3 +273,27 @@ async def test_first_sight_of_a_user_from_concurrent_turns_creates_one_user(stor
     users = await asyncio.gather(*(store.ensure_user("teams:abc", "Dee", email="dee@swale.gov.uk") for _ in range(10)))
     assert {u.key for u in users} == {"teams:abc"}
     assert [u.key for u in await store.list_users()] == ["teams:abc"]
+
+
+async def test_concurrent_summary_misses_share_one_query(plan_store: Store):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM themes" in statement and "count(" in statement.lower():
+            statements.append(statement)
+
+    event.listen(plan_store.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        results = await asyncio.gather(*(plan_store.theme_summaries(date(2019, 11, 1)) for _ in range(20)))
+    finally:
+        event.remove(plan_store.engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert all(r == results[0] for r in results) and len(results[0]) == 2
+
+
+async def test_summary_cache_is_dropped_by_an_update(plan_store: Store):
+    day = date(2019, 11, 1)
+    [rs, _wf] = await plan_store.theme_summaries(day)
+    await plan_store.record_action_update("RS-01", "local:sam", progress=100, rag="green", note="done")
+    [rs_after, _] = await plan_store.theme_summaries(day)
+    assert (rs.complete, rs_after.complete) == (1, 2)

@@ -133,3 +133,48 @@ def test_the_bot_reuses_the_card_of_an_equal_reply():
     assert card_content(first) == render_adaptive_card(first)
     assert card_content(again) is card_content(first)
     assert card_content(Reply(title="Status", text="y")) != card_content(first)
+
+
+def test_conversation_references_are_what_msrest_serialises_and_each_call_gets_its_own():
+    from botbuilder.core import TurnContext
+    from botbuilder.schema import Activity
+
+    from bot.teams.references import reference_of, tenant_of
+
+    def stock(activity: Activity) -> dict:
+        data = TurnContext.get_conversation_reference(activity).serialize()
+        if tenant_of(activity):
+            data.setdefault("conversation", {})["tenantId"] = tenant_of(activity)
+        return data
+
+    base = {
+        "type": "message",
+        "id": "m1",
+        "channelId": "msteams",
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+        "from": {"id": "29:a", "name": "A", "aadObjectId": "aad-a"},
+        "recipient": {"id": "28:bot", "name": "ICT Assistant"},
+        "conversation": {"id": "a:personal-a", "conversationType": "personal", "tenantId": "t"},
+        "channelData": {"tenant": {"id": "t"}},
+    }
+    variants = [
+        base,
+        {**base, "id": "m2"},
+        {**base, "id": "m3", "locale": "en-GB"},
+        {**base, "from": {"id": "29:a", "name": "A renamed", "aadObjectId": "aad-a"}},
+        {
+            **base,
+            "conversation": {"id": "19:c@thread.tacv2;messageid=1", "conversationType": "channel", "isGroup": True},
+        },
+        {**base, "type": "conversationUpdate", "id": "u1"},  # no activityId in its reference
+        {**base, "channelData": {}, "conversation": {"id": "a:x", "tenantId": "t2"}},
+        {**base, "id": None},
+    ]
+    for _ in range(2):  # first serialised, then from memory
+        for data in variants:
+            activity = Activity().deserialize(data)
+            assert json.dumps(reference_of(activity)) == json.dumps(stock(activity))
+    activity = Activity().deserialize(base)
+    first = reference_of(activity)
+    first["conversation"]["id"] = "changed"
+    assert reference_of(activity)["conversation"]["id"] == "a:personal-a"

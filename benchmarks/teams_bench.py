@@ -6,8 +6,13 @@ this process plays the load generator and a fast local Bot Connector. Two delive
 * expectReplies: replies come back in the HTTP response body;
 * connector:     replies are POSTed by the bot to the local fake connector (the normal Teams path).
 
-Run:  .venv/bin/python benchmarks/teams_bench.py [--messages 400] [--concurrency 8]
+Run:  .venv/bin/python benchmarks/teams_bench.py [--messages 400] [--concurrency 8] [--rounds 1]
 Not part of `make test`; prints figures only.
+
+With --rounds N the four servers are started again in each round (bare and ours alternating, so drift in
+the machine's load falls on both) and the table shows medians; each ratio is taken within its round.
+"server CPU" is the bot process's user+system CPU time per message (threads included, from /proc), a
+yardstick that other load on the machine disturbs much less than msg/s.
 """
 
 from __future__ import annotations
@@ -144,6 +149,16 @@ def activity(i: int, service_url: str, expect_replies: bool) -> dict:
     return a
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (all its threads); None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(url: str, service_url: str, *, expect_replies: bool, messages: int, concurrency: int) -> dict:
     latencies: list[float] = []
     errors = 0
@@ -179,12 +194,12 @@ async def load(url: str, service_url: str, *, expect_replies: bool, messages: in
     }
 
 
-async def run_all(messages: int, concurrency: int) -> None:
+async def run_all(messages: int, concurrency: int, rounds: int = 1) -> None:
     connector, service_url, count = await start_connector()
     results = []
     try:
-        for kind in ("bare", "ours"):
-            for fix in (False, True):
+        for round_ in range(rounds):
+            for kind, fix in (("bare", False), ("ours", False), ("bare", True), ("ours", True)):
                 child = subprocess.Popen(
                     [sys.executable, __file__, "--serve", kind, "--fix", "on" if fix else "off"],
                     stdout=subprocess.PIPE,
@@ -196,7 +211,7 @@ async def run_all(messages: int, concurrency: int) -> None:
                     line = await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
                     url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
                     for mode in ("expectReplies", "connector"):
-                        before = count[0]
+                        before, cpu_before = count[0], cpu_seconds(child.pid)
                         r = await load(
                             url,
                             service_url,
@@ -204,7 +219,17 @@ async def run_all(messages: int, concurrency: int) -> None:
                             messages=messages,
                             concurrency=concurrency,
                         )
-                        r |= {"bot": kind, "fix": fix, "mode": mode, "posted": count[0] - before}
+                        cpu_after = cpu_seconds(child.pid)
+                        cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+                        r |= {
+                            "bot": kind,
+                            "fix": fix,
+                            "mode": mode,
+                            "round": round_,
+                            "posted": count[0] - before,
+                            # the warm-up messages are inside the CPU window too
+                            "cpu_ms": None if cpu is None else cpu / (messages + 20) * 1000,
+                        }
                         results.append(r)
                         print(json.dumps(r), file=sys.stderr)
                 finally:
@@ -213,32 +238,48 @@ async def run_all(messages: int, concurrency: int) -> None:
     finally:
         await connector.cleanup()
     print(
-        f"\n`status` via POST /api/messages: {messages} messages, {concurrency} concurrent, CPython {sys.version.split()[0]}"
+        f"\n`status` via POST /api/messages: {messages} messages, {concurrency} concurrent, {rounds} round(s), "
+        f"CPython {sys.version.split()[0]}" + (", medians" if rounds > 1 else "")
     )
-    print(f"{'bot':<22}{'msrest fix':<12}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for r in results:
-        name = "bare echo bot" if r["bot"] == "bare" else "ICT Assistant status"
-        print(
-            f"{name:<22}{'yes' if r['fix'] else 'no':<12}{r['mode']:<15}"
-            f"{r['rate']:>8.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['errors']:>8}"
-        )
-    fixed_bare = {r["mode"]: r["rate"] for r in results if r["bot"] == "bare" and r["fix"]}
-    for r in results:
-        if r["bot"] == "ours" and r["fix"]:
-            print(f"ICT Assistant (fixed) / bare echo (fixed), {r['mode']}: {r['rate'] / fixed_bare[r['mode']]:.2f}x")
+    print(
+        f"{'bot':<22}{'msrest fix':<12}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server CPU ms/msg':>19}{'errors':>8}"
+    )
+    for kind in ("bare", "ours"):
+        for fix in (False, True):
+            for mode in ("expectReplies", "connector"):
+                rs = [r for r in results if (r["bot"], r["fix"], r["mode"]) == (kind, fix, mode)]
+                cpus = [r["cpu_ms"] for r in rs if r["cpu_ms"] is not None]
+                cpu = f"{statistics.median(cpus):.2f}" if cpus else "-"
+                name = "bare echo bot" if kind == "bare" else "ICT Assistant status"
+                print(
+                    f"{name:<22}{'yes' if fix else 'no':<12}{mode:<15}"
+                    f"{statistics.median(r['rate'] for r in rs):>8.0f}"
+                    f"{statistics.median(r['p50'] for r in rs):>9.1f}"
+                    f"{statistics.median(r['p99'] for r in rs):>9.1f}"
+                    f"{cpu:>19}{sum(r['errors'] for r in rs):>8}"
+                )
+    for mode in ("expectReplies", "connector"):
+        ratios = []
+        for round_ in range(rounds):
+            rate = {r["bot"]: r["rate"] for r in results if r["fix"] and r["mode"] == mode and r["round"] == round_}
+            ratios.append(rate["ours"] / rate["bare"])
+        spread = f" (rounds: {', '.join(f'{x:.2f}' for x in ratios)})" if rounds > 1 else ""
+        print(f"ICT Assistant (fixed) / bare echo (fixed), {mode}: {statistics.median(ratios):.2f}x{spread}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1, help="start every server this many times; medians")
     parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--fix", choices=["on", "off"], default="on", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         asyncio.run(serve(args.serve, args.fix == "on"))
     else:
-        asyncio.run(run_all(args.messages, args.concurrency))
+        asyncio.run(run_all(args.messages, args.concurrency, args.rounds))
 
 
 if __name__ == "__main__":

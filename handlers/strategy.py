@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from handlers.context import Context, UsageError
@@ -49,7 +50,12 @@ async def status(ctx: Context, rest: str) -> Reply:
 
 
 async def _status_all(ctx: Context) -> Reply:
-    summaries = await ctx.store.theme_summaries(ctx.today)
+    return status_reply(tuple(await ctx.store.theme_summaries(ctx.today)))
+
+
+@functools.lru_cache(maxsize=8)
+def status_reply(summaries: tuple[ThemeSummary, ...]) -> Reply:
+    """The strategy overview: a pure function of the summaries, so the same figures build one reply."""
     if not summaries:
         return Reply(text="No action plan has been loaded yet. An admin can import one with `ictbot plan import`.")
     total = sum(s.total for s in summaries)

@@ -178,3 +178,37 @@ def test_conversation_references_are_what_msrest_serialises_and_each_call_gets_i
     first = reference_of(activity)
     first["conversation"]["id"] = "changed"
     assert reference_of(activity)["conversation"]["id"] == "a:personal-a"
+
+
+async def test_a_turn_gets_a_user_token_client_built_only_when_used(teams):
+    from botframework.connector.auth import UserTokenClient
+
+    from bot.teams.adapter import LazyUserTokenClient
+    from bot.teams.references import reference_from_dict
+
+    endpoint = teams.client.app[TEAMS]
+    seen = []
+
+    async def capture(context):
+        seen.append(context.turn_state.get(endpoint.adapter.USER_TOKEN_CLIENT_KEY))
+
+    reference = teams.message(SAM, "x")
+    await endpoint.adapter.continue_conversation(
+        reference_from_dict(
+            {
+                "channelId": "msteams",
+                "serviceUrl": reference["serviceUrl"],
+                "conversation": {"id": "a:personal-aad-sam"},
+                "bot": reference["recipient"],
+                "user": reference["from"],
+            }
+        ),
+        capture,
+        "",
+    )
+    (client,) = seen
+    assert isinstance(client, LazyUserTokenClient) and isinstance(client, UserTokenClient)
+    assert client._client is None  # nothing built yet
+    inner = await client.client()
+    assert isinstance(inner, UserTokenClient) and not isinstance(inner, LazyUserTokenClient)
+    assert await client.client() is inner

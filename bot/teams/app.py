@@ -6,6 +6,7 @@ The route only translates, as botbuilder's `CloudAdapter.process` does, but seri
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ ROUTE = "/api/messages"
 class TeamsEndpoint:
     adapter: CloudAdapter
     bot: TeamsBot
+    local_mode: bool = False
 
 
 TEAMS = web.AppKey("teams", TeamsEndpoint)
@@ -46,8 +48,20 @@ def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def _from_this_machine(request: web.Request) -> bool:
+    try:
+        return ipaddress.ip_address((request.remote or "").split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
 async def messages(request: web.Request) -> web.Response:
     endpoint = request.app[TEAMS]
+    if endpoint.local_mode and not _from_this_machine(request):
+        # Without an app id nothing proves who sent an activity, so anyone could pose as anyone:
+        # local mode serves the Emulator on this machine only.
+        log.warning("Teams local mode: refused an activity from %s (not this machine)", request.remote)
+        return _problem(403, "local mode (no MicrosoftAppId) accepts activities from this machine only")
     if "application/json" not in request.headers.get("Content-Type", ""):
         return _problem(415, "expected application/json")
     try:
@@ -87,12 +101,14 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
     async def teams_channel(app: web.Application):
         runtime = app[RUNTIME]
         adapter = build_adapter(settings)
-        app[TEAMS] = TeamsEndpoint(adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)))
+        app[TEAMS] = TeamsEndpoint(
+            adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)), local_mode=config.local_mode
+        )
         runtime.outbox.register(TeamsDeliverer(adapter, runtime.store, app_id=config.APP_ID, triage_reference=triage))
         if config.local_mode:
             log.warning(
-                "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator). "
-                "Set MicrosoftAppId to require Bot Framework tokens.",
+                "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator), from this machine "
+                "only. Set MicrosoftAppId to require Bot Framework tokens.",
                 ROUTE,
             )
         else:

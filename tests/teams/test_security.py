@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -80,3 +82,42 @@ async def test_with_an_app_id_a_malformed_token_gets_401(secured, header):
     response = await secured.post(secured.message(SAM, "help"), headers={"Authorization": header})
     assert response.status == 401
     assert secured.connector.calls == []
+
+
+class _Transport:
+    """Stands in for a socket connected from another machine (aiohttp reads the peer from the transport)."""
+
+    def __init__(self, peer: str):
+        self.peer = peer
+
+    def get_extra_info(self, name: str, default=None):
+        return (self.peer, 50123) if name == "peername" else default
+
+    def is_closing(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("peer", ["203.0.113.7", "2001:db8::7"])
+async def test_local_mode_refuses_activities_from_other_machines(teams, peer):
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.teams.app import messages
+
+    body = json.dumps(teams.message(TeamsUser("mallory-aad", "Mallory"), "queue")).encode()
+    request = make_mocked_request(
+        "POST",
+        "/api/messages",
+        headers={"Content-Type": "application/json"},
+        app=teams.client.app,
+        transport=_Transport(peer),
+    )
+    request._read_bytes = body  # the body as aiohttp would have read it
+    response = await messages(request)
+    assert response.status == 403 and "this machine only" in response.text
+    assert teams.connector.sent == [] and await teams.runtime.store.find_user("teams:mallory-aad") is None
+
+
+async def test_local_mode_serves_this_machine(teams):
+
+    reply = await teams.say(TeamsUser("pat-aad", "Pat"), "help")
+    assert reply is not None

@@ -14,6 +14,7 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._children: dict[tuple[str, str, str], tuple] = {}
         self.requests = Counter(
             "ictbot_commands_total",
             "Commands handled, by channel, command and outcome",
@@ -41,8 +42,15 @@ class Metrics:
         )
 
     def observe(self, channel: str, command: str, outcome: str, seconds: float) -> None:
-        self.requests.labels(channel, command, outcome).inc()
-        self.latency.labels(channel, command).observe(seconds)
+        key = (channel, command, outcome)
+        children = self._children.get(key)
+        if children is None:  # labels() looks up under a lock: do it once per combination
+            children = self._children[key] = (
+                self.requests.labels(channel, command, outcome),
+                self.latency.labels(channel, command),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     @contextmanager
     def timed(self):

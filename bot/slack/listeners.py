@@ -62,7 +62,7 @@ class SlackListeners:
     async def on_command(self, ack, command: dict) -> None:
         sender = await self.profiles.sender(command["user_id"], command.get("user_name"))
         origin = translate.command_origin(command)
-        outcome = await self.runtime.handle(CHANNEL, command.get("text") or "", sender, origin)
+        outcome = await self.runtime.handle(CHANNEL, translate.typed_text(command.get("text")), sender, origin)
         reply = outcome.reply
         assert reply is not None
         if reply.form is not None and command.get("trigger_id"):
@@ -141,7 +141,7 @@ class SlackListeners:
             return
         sender = await self.profiles.sender(event["user"], None)
         origin = translate.event_origin(event, body.get("team_id"))
-        outcome = await self.runtime.handle(CHANNEL, event.get("text") or "", sender, origin)
+        outcome = await self.runtime.handle(CHANNEL, translate.typed_text(event.get("text")), sender, origin)
         assert outcome.reply is not None
         thread = event.get("thread_ts") or (None if direct else event.get("ts"))
         self.background.spawn(

@@ -14,6 +14,30 @@ _ACTION = re.compile(rf"^{ACTION_PREFIX}:(?P<command>[a-z_]+):\d+$")
 ACTION_IDS = re.compile(rf"^{ACTION_PREFIX}:[a-z_]+:\d+$")
 
 
+_SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def _plain_markup(match: re.Match) -> str:
+    inside = match.group(1)
+    target, _, label = inside.partition("|")
+    if target.startswith("@"):  # a user mention: keep who it is, in our own key form
+        return f"@{user_key(target[1:])}"
+    if target.startswith("#"):  # a channel link
+        return f"#{label or target[1:]}"
+    if target.startswith("!"):  # <!here>, <!channel>, <!subteam^S1|@desk>, <!date^...|fallback>
+        return label or f"@{target[1:].split('^')[0]}"
+    if target.startswith("mailto:"):
+        return label or target.removeprefix("mailto:")
+    return f"{label} ({target})" if label and label != target else target
+
+
+def typed_text(text: str | None) -> str:
+    """What the person typed, from Slack's wire format: Slack wraps links, mentions and channels in <...>
+    and sends &, < and > as &amp;, &lt; and &gt;. Our renderers escape again on the way out."""
+    text = _SLACK_MARKUP.sub(_plain_markup, text or "")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def user_key(user_id: str) -> str:
     return f"{PLATFORM}:{user_id}"
 
@@ -61,9 +85,16 @@ def command_of(action_id: str) -> str | None:
     return m["command"] if m else None
 
 
+#: Message subtypes that are still a person talking to us (a screenshot with text, a thread reply shown in
+#: the channel); edits, joins, deletions and the rest are not.
+PEOPLE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+
+
 def is_from_bot(event: dict) -> bool:
-    """Messages from bots (including ours) and edits, joins and other subtypes are not someone talking to us."""
-    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") or not event.get("user"))
+    """Messages from bots (including ours), edits, joins and other housekeeping are not someone talking to us."""
+    if event.get("bot_id") or event.get("bot_profile") or not event.get("user"):
+        return True
+    return event.get("subtype") not in PEOPLE_SUBTYPES
 
 
 # ------------------------------------------------------------ modals

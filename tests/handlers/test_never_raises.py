@@ -39,5 +39,5 @@ WORDS = [
 async def test_any_input_gets_a_reply_and_never_an_unexpected_error(assistant: Assistant, typed: str):
     sender = Sender(key="local:fuzz", display_name="Fuzz")
     outcome = await assistant.handle(typed, sender, Origin(platform="local"))
-    assert outcome.reply is not None and outcome.reply.text.strip()
+    assert outcome.reply is not None and (outcome.reply.title or outcome.reply.text).strip()
     assert outcome.status != "error", outcome.reply.text

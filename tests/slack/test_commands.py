@@ -145,16 +145,25 @@ async def test_timestamp_older_than_five_minutes_is_401(workspace):
 
 
 async def test_user_text_is_escaped_so_it_cannot_ping_or_mention(workspace):
-    ack = await workspace.ict("support <!channel> <@U0ADMIN> says printers & scanners are down <https://evil|click>")
+    # As Slack sends it: typed "<!channel>" arrives as &lt;!channel&gt;, a real @channel as <!channel>,
+    # a mention as <@U...>, a link as <url|label>, and & as &amp;.
+    ack = await workspace.ict(
+        "support &lt;!channel&gt; <!channel> <@U0ADMIN> says printers &amp; scanners are down <https://evil|click>"
+    )
     await workspace.settle()
+    [ticket] = await workspace.store.my_tickets("slack:UROB")
+    assert ticket.summary == (
+        "<!channel> @channel @slack:U0ADMIN says printers & scanners are down click (https://evil)"
+    )  # stored as typed, not in Slack's wire format
     [post] = workspace.fake.of("chat.postMessage")
     for shown in (json.dumps(ack), json.dumps(post.args)):
         assert "<!channel>" not in shown
         assert "<@U0ADMIN>" not in shown
         assert "<https://evil" not in shown
+        assert "&amp;amp;" not in shown  # escaped once, not twice
     triage = texts(post.args["blocks"])
     assert (
-        "&lt;!channel&gt; &lt;@U0ADMIN&gt; says printers &amp; scanners are down &lt;https://evil|click&gt;" in triage
+        "&lt;!channel&gt; @channel @slack:U0ADMIN says printers &amp; scanners are down click (https://evil)" in triage
     )
     assert "&lt;!channel&gt;" in post.args["text"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -167,3 +168,22 @@ def test_any_reply_stays_inside_slacks_limits(reply):
     assert text and len(text) <= 3000
     blocks, _ = render_block_kit(reply, max_blocks=100)
     check_limits(blocks, 100)
+
+
+@pytest.mark.parametrize(
+    ("wire", "typed"),
+    [
+        ("printers &amp; scanners &lt;are&gt; down", "printers & scanners <are> down"),
+        ("see <https://intranet/x>", "see https://intranet/x"),
+        ("see <https://intranet/x|the intranet>", "see the intranet (https://intranet/x)"),
+        ("ask <@U123> or <@U456|sam>", "ask @slack:U123 or @slack:U456"),
+        ("in <#C123|ict-desk>", "in #ict-desk"),
+        ("<!here> and <!subteam^S1|@desk>", "@here and @desk"),
+        ("mail <mailto:a@b.gov.uk|a@b.gov.uk>", "mail a@b.gov.uk"),
+        ("&amp;lt; stays literal", "&lt; stays literal"),
+    ],
+)
+def test_typed_text_undoes_slack_wire_format(wire, typed):
+    from bot.slack.translate import typed_text
+
+    assert typed_text(wire) == typed

@@ -176,4 +176,16 @@ class SlackListeners:
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text, "blocks": blocks})
         if body.get("type") == "view_submission":
             return BoltResponse(status=200, body={"response_action": "update", "view": result_modal(reply).to_dict()})
+        # A button or a message: the HTTP answer shows nothing, so tell the person where they are.
+        if isinstance(body.get("response_url"), str):
+            self.background.spawn(self.replies.to_response_url(body["response_url"], reply), "show an error id")
+        else:
+            event = body.get("event") if isinstance(body.get("event"), dict) else {}
+            channel, user = event.get("channel"), event.get("user")
+            if isinstance(channel, str) and isinstance(user, str) and not translate.is_from_bot(event):
+                direct = event.get("channel_type") == "im"
+                self.background.spawn(
+                    self.replies.to_conversation(channel, user, reply, thread_ts=event.get("ts"), direct=direct),
+                    "show an error id",
+                )
         return BoltResponse(status=200, body="")

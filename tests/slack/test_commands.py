@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from tests.slack.conftest import SUPPORT_CHANNEL, button, buttons, texts
+from tests.slack.fake_slack import TEAM_ID
 
 
 async def test_status_is_an_ephemeral_block_kit_reply_with_a_text_fallback(workspace):
@@ -240,3 +242,24 @@ async def test_when_users_info_fails_the_name_in_the_payload_is_used(workspace):
     shown = texts(ack["blocks"])
     assert "ueve" in shown and "slack:UEVE" in shown
     assert "Eve Nosy" not in shown
+
+
+async def test_a_button_that_fails_unexpectedly_shows_the_error_id_in_the_conversation(workspace, caplog):
+    """A block_actions payload our listener cannot handle (no user): the HTTP answer is an empty 200,
+    and the person sees the error id through the response_url."""
+    response = await workspace.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "container": {"type": "message", "channel_id": "CGENERAL"},
+            "channel": {"id": "CGENERAL"},
+            "response_url": workspace.fake.response_url(),
+            "trigger_id": "t-1",
+            "actions": [{"type": "button", "action_id": "ict:assign:0", "value": "ICT-1", "block_id": "b"}],
+        }
+    )
+    assert response.status == 200
+    await workspace.settle()
+    [told] = workspace.fake.of("response_url")
+    error_id = re.search(r"error id: ([0-9a-f]{8})", told.args["text"]).group(1)
+    assert any(error_id in r.getMessage() for r in caplog.records)

@@ -42,6 +42,35 @@ async def test_mention_is_removed_in_group_chats_and_channels(teams, kind):
     assert reply.body["replyToId"].startswith("in-")  # threaded under the message
 
 
+def mentioned(teams, user, text: str, kind: str = "channel") -> dict:
+    """A message with the bot's <at> mention wherever `text` has it (Teams puts it where it was typed)."""
+    mention = {
+        "type": "mention",
+        "text": "<at>ICT Assistant</at>",
+        "mentioned": {"id": BOT_ID, "name": "ICT Assistant"},
+    }
+    return teams.activity(user, kind=kind, type="message", text=text, entities=[mention])
+
+
+async def test_a_trailing_mention_is_removed(teams):
+    before = len(teams.connector.sent)
+    assert (await teams.post(mentioned(teams, SAM, "status <at>ICT Assistant</at>"))).status == 201
+    [reply] = teams.connector.sent[before:]
+    assert reply.text.startswith("ICT Strategy 2019-2024: action plan status")
+    assert "29 actions across 6 themes" in reply.text  # the whole plan, not a filter named after the bot
+
+
+async def test_a_mention_in_the_middle_is_removed(teams):
+    before = len(teams.connector.sent)
+    assert (await teams.post(mentioned(teams, SAM, "please <at>ICT Assistant</at> status"))).status == 201
+    [reply] = teams.connector.sent[before:]
+    assert "\u201cplease status\u201d" in reply.text  # what was typed, without the mention
+    assert "ICT Assistant" not in reply.text and "<at>" not in reply.text
+    await teams.post(mentioned(teams, SAM, "support <at>ICT Assistant</at> the printer on floor 2 is jammed"))
+    [ticket] = await teams.runtime.store.my_tickets(SAM.key)
+    assert ticket.summary == "the printer on floor 2 is jammed"
+
+
 async def test_every_command_works_from_teams(teams, agent, validate_card):
     await teams.say(SAM, "support the printer on floor 2 is jammed")
     for name, usage in USAGE.items():

@@ -262,19 +262,35 @@ async def tickets(ctx: Context, rest: str) -> Reply:
     )
 
 
+QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
+
+
 async def queue(ctx: Context, rest: str) -> Reply:
-    rows, total = await ctx.store.queue(ctx.user.key, limit=LIST_LIMIT)
+    word = rest.strip().lower()
+    narrow: dict = {}
+    if word.upper() in PRIORITY_WORDS:
+        narrow, label = {"priority": word.upper()}, f"{word.upper()} "
+    elif word in ("mine", "my", "me"):
+        narrow, label = {"assignee_key": ctx.user.key}, "your "
+    elif word in ("unassigned", "nobody", "new"):
+        narrow, label = {"unassigned": True}, "unassigned "
+    elif word:
+        raise UsageError(f"'{clip(rest, 20)}' is not a queue filter; use {QUEUE_FILTERS}.", "queue")
+    else:
+        label = ""
+    rows, total = await ctx.store.queue(ctx.user.key, limit=LIST_LIMIT, **narrow)
+    title = f"Service desk queue{f': {word}' if word else ''}"
     if not rows:
-        return Reply(title="Service desk queue", text="The queue is empty. Nice.")
+        return Reply(title=title, text=f"No {label}open requests. Nice.")
     breached = sum(1 for t in rows if t.sla_state(ctx.now) == "breached")
     return Reply(
-        title="Service desk queue",
-        text=f"{plural(total, 'open request')}, by priority then age"
+        title=title,
+        text=f"{plural(total, label + 'open request')}, by priority then age"
         + (f"; {breached} of these past their SLA" if breached else "")
         + ".",
         items=tuple(ticket_item(t, ctx.now, for_agent=True) for t in rows),
         more=max(0, total - len(rows)),
-        more_hint="resolve or assign the oldest first",
+        more_hint=None if word else "queue P1 (or P2, P3, P4, mine, unassigned)",
     )
 
 

@@ -30,7 +30,13 @@ USAGE: dict[str, Usage] = {
         Usage("tickets", "tickets", "tickets", "Your open support requests"),
         Usage("ticket", "ticket REF", "ticket ICT-42", "One support request and its history"),
         Usage("comment", "comment REF TEXT", "comment ICT-42 It happens on the office wifi too", "Add to a request"),
-        Usage("queue", "queue", "queue", "Open requests by priority and age", agents_only=True),
+        Usage(
+            "queue",
+            "queue [P1-P4|mine|unassigned]",
+            "queue unassigned",
+            "Open requests by priority and age",
+            agents_only=True,
+        ),
         Usage("assign", "assign REF [PERSON]", "assign ICT-42", "Take a request (or give it to an agent)", True),
         Usage("priority", "priority REF P1-P4", "priority ICT-42 P2", "Change a request's priority", True),
         Usage(

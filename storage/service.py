@@ -687,22 +687,33 @@ class Store:
         async with self._read() as s:
             return [_ticket(t) for t in (await s.scalars(stmt)).all()]
 
-    async def queue(self, viewer_key: str, *, limit: int = 50) -> tuple[list[TicketRecord], int]:
-        """Open requests by priority then age (oldest first), and how many are open in all. Agents only."""
+    async def queue(
+        self,
+        viewer_key: str,
+        *,
+        priority: str | None = None,
+        assignee_key: str | None = None,
+        unassigned: bool = False,
+        limit: int = 50,
+    ) -> tuple[list[TicketRecord], int]:
+        """Open requests by priority then age (oldest first), optionally narrowed to one priority, one
+        assignee or nobody's; and how many match in all. Agents only."""
         async with self._read() as s:
             viewer = await s.scalar(select(m.User).where(m.User.key == viewer_key))
             if viewer is None or not (viewer.is_agent or viewer.is_admin):
                 raise PermissionDenied("The queue is for the ICT service desk (agents) only.")
-            open_ = m.SupportRequest.is_open.is_(True)
+            r = m.SupportRequest
+            match = [r.is_open.is_(True)]
+            if priority:
+                match.append(r.priority == priority)
+            if assignee_key:
+                match.append(r.assignee_key == assignee_key)
+            if unassigned:
+                match.append(r.assignee_key.is_(None))
             rows = (
-                await s.scalars(
-                    select(m.SupportRequest)
-                    .where(open_)
-                    .order_by(m.SupportRequest.priority, m.SupportRequest.created_at, m.SupportRequest.id)
-                    .limit(limit)
-                )
+                await s.scalars(select(r).where(*match).order_by(r.priority, r.created_at, r.id).limit(limit))
             ).all()
-            total = await s.scalar(select(func.count()).select_from(m.SupportRequest).where(open_))
+            total = await s.scalar(select(func.count()).select_from(r).where(*match))
             return [_ticket(t) for t in rows], total
 
     async def _load_for_agent(self, s: AsyncSession, number: int, actor_key: str) -> tuple[m.SupportRequest, m.User]:

@@ -252,7 +252,7 @@ async def test_long_description_over_limit_is_refused_and_nothing_saved(person, 
     rob = person("Rob")
     reply = await rob.say("support " + "word " * 3000)
     assert "the limit is 10,000" in reply
-    assert "The queue is empty" in await agent.say("queue")
+    assert "No open requests" in await agent.say("queue")
 
 
 async def test_unexpected_error_is_logged_with_an_id_and_nothing_is_half_written(person, agent, seeded_store, caplog):
@@ -269,7 +269,7 @@ async def test_unexpected_error_is_logged_with_an_id_and_nothing_is_half_written
     assert outcome.reply.error_id in outcome.reply.text and "ticket_events" not in outcome.reply.text
     logged = [r for r in caplog.records if outcome.reply.error_id in r.getMessage()]
     assert logged and logged[0].exc_info is not None
-    assert "The queue is empty" in await agent.say("queue")
+    assert "No open requests" in await agent.say("queue")
 
 
 async def test_raise_a_ticket_keeps_the_words_after_the_phrase(person, seeded_store):
@@ -298,3 +298,19 @@ async def test_a_role_granted_in_process_applies_at_once(person, seeded_store):
     await seeded_store.set_role("local:eve", "agent", True)
     assert "Service desk queue" in await eve.say("queue")
     assert "queue" in await eve.say("help")
+
+
+async def test_queue_filters_narrow_by_priority_assignee_and_nobody(person, agent, seeded_store):
+    rob = person("Rob")
+    refs = {}
+    for problem in ("phishing email clicked", "monitor flickers", "mouse broken"):
+        refs[problem] = re.search(r"ICT-\d+", await rob.say(f"support {problem}")).group(0)
+    await agent.say(f"assign {refs['monitor flickers']}")
+    p1 = await agent.say("queue P1")
+    assert refs["phishing email clicked"] in p1 and refs["mouse broken"] not in p1
+    mine = await agent.say("queue mine")
+    assert refs["monitor flickers"] in mine and "1 your open request" in mine
+    nobody = await agent.say("queue unassigned")
+    assert refs["monitor flickers"] not in nobody and refs["mouse broken"] in nobody
+    assert "No P4 open requests" in await agent.say("queue p4")
+    assert "is not a queue filter" in await agent.say("queue biscuits")

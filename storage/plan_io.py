@@ -34,7 +34,7 @@ import yaml
 from storage.enums import ALL_COUNCILS, ActionStatus, Rag
 from storage.errors import InvalidInput
 from storage.records import ActionRecord, ThemeRecord
-from storage.service import ActionInput, Store, ThemeInput
+from storage.service import OPTIONAL_ACTION_FIELDS, ActionInput, Store, ThemeInput
 
 #: The illustrative 2019/20 plan shipped with the package (loaded only into an empty database).
 SAMPLE_PLAN: Traversable = files("storage") / "data" / "sample_plan_2019_20.yaml"
@@ -295,10 +295,14 @@ class _Checker:
         status = self.get(raw, where, "status", _status, default=ActionStatus.NOT_STARTED.value)
         progress = self.get(raw, where, "progress", _progress)
         rag = self.get(raw, where, "rag", _rag, default=Rag.GREEN.value)
+        given = frozenset(name for name in OPTIONAL_ACTION_FIELDS if not _blank(raw.get(name)))
+        if status == ActionStatus.COMPLETE.value:
+            given |= {"progress"}  # complete means 100%, said or not
         progress = self._progress_for_status(status, progress, where)
         if len(self.issues) > before:
             return None
         return ActionInput(
+            given=given,
             ref=ref,
             title=title,
             owner=owner,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, delete, func, select, update
@@ -75,6 +75,13 @@ def parse_ticket_ref(ref: str) -> int:
 # ---------------------------------------------------------------- inputs of the plan import
 
 
+#: Action fields a plan file may leave out. Left out, a new action takes the default and an existing
+#: action keeps what it has (so re-importing a plan never wipes the progress owners have posted).
+OPTIONAL_ACTION_FIELDS = frozenset(
+    {"description", "owner_email", "partners", "plan_year", "due", "status", "progress", "rag"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ActionInput:
     ref: str
@@ -88,6 +95,9 @@ class ActionInput:
     status: str = ActionStatus.NOT_STARTED.value
     rag: str = Rag.GREEN.value
     progress: int = 0
+    #: Optional fields the plan file gave. An existing action keeps its own value of any other field.
+    #: (Default: all of them, as when the whole action is known.)
+    given: frozenset[str] = field(default=OPTIONAL_ACTION_FIELDS, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +585,7 @@ class Store:
                         existing_actions[a.ref] = action
                         counts["ac"] += 1
                     else:
+                        values = {k: v for k, v in values.items() if k not in OPTIONAL_ACTION_FIELDS or k in a.given}
                         changed = any(getattr(action, k) != v for k, v in values.items())
                         for k, v in values.items():
                             setattr(action, k, v)

@@ -494,3 +494,28 @@ async def test_seeding_an_empty_store_loads_the_sample_once(store: Store):
     assert await seed_sample_if_empty(store) is False
 
     assert plan_to_inputs(await store.export_plan()) == load_plan_file(SAMPLE_PLAN)
+
+
+async def test_reimport_without_progress_keeps_what_owners_posted(store):
+    await store.import_plan(
+        parse_plan(
+            "themes:\n  - code: RS\n    name: Resilient solutions\n    actions:\n"
+            "      - {ref: RS-01, title: Firewalls, owner: Sam, owner_email: sam@midkent.gov.uk,"
+            " status: in progress, progress: 40, rag: amber, due: 2019-12-20}\n",
+            "yaml",
+        )
+    )
+    await store.ensure_user("local:sam", "Sam", email="sam@midkent.gov.uk")
+    await store.record_action_update("RS-01", "local:sam", progress=80, rag="red", note="Supplier late")
+    # The Board renames the action; the file says nothing of progress, RAG, status, email or due date.
+    await store.import_plan(
+        parse_plan(
+            "themes:\n  - code: RS\n    name: Resilient solutions\n    actions:\n"
+            "      - {ref: RS-01, title: Replace the firewalls, owner: Sam}\n",
+            "yaml",
+        )
+    )
+    a = await store.get_action("RS-01")
+    assert a.title == "Replace the firewalls"
+    assert (a.progress, a.rag, a.status, a.owner_email) == (80, "red", "in progress", "sam@midkent.gov.uk")
+    assert a.due is not None

@@ -14,7 +14,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
 from bot.runtime import Runtime
-from bot.teams.adapter import CardJSON, TenantRefused
+from bot.teams.adapter import CardJSON, TenantRefused, message_response
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
@@ -33,21 +33,9 @@ from handlers.parser import normalise
 log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
-MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
 SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
-
-
-class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
-    """An Action.Execute answer that shows a short message and leaves the card as it was (value is text;
-    the SDK's model types `value` as a dict, which cannot hold it)."""
-
-    _attribute_map = {
-        "status_code": {"key": "statusCode", "type": "int"},
-        "type": {"key": "type", "type": "str"},
-        "value": {"key": "value", "type": "str"},
-    }
 
 
 @lru_cache(maxsize=RENDERED_CARDS)
@@ -155,15 +143,15 @@ class TeamsBot(TeamsActivityHandler):
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         action = CardAction.from_data((value.get("action") or {}).get("data"))
         if action is None:
-            return _message_response("That button has expired; please ask again.")
+            return message_response("That button has expired; please ask again.")
         sender, origin = await self._sender_and_origin(turn_context)
         outcome = await self._act(action, sender, origin)
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
-            return _message_response(render_text(form_errors_reply(outcome.form_errors)))
+            return message_response(render_text(form_errors_reply(outcome.form_errors)))
         if outcome.reply is None:
-            return _message_response("Done.")
+            return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
-            return _message_response(render_text(outcome.reply))
+            return message_response(render_text(outcome.reply))
         body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card_content(outcome.reply))
         return InvokeResponse(status=200, body=body)
 
@@ -184,9 +172,3 @@ class TeamsBot(TeamsActivityHandler):
             origin = Origin(platform=PLATFORM, conversation=activity.conversation.id)
         reply = await self.runtime.assistant.welcome(sender, origin, personal=personal)
         await turn_context.send_activity(card_message(reply))
-
-
-def _message_response(text: str) -> InvokeResponse:
-    return InvokeResponse(
-        status=200, body=AdaptiveCardMessageResponse(status_code=200, type=MESSAGE_RESPONSE_TYPE, value=text)
-    )

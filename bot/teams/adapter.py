@@ -29,7 +29,7 @@ from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, DeliveryModes, TokenResponse
+from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, DeliveryModes, TokenResponse
 from botframework.connector.auth import ClaimsIdentity, UserTokenClient
 from botframework.connector.token_api.models import SignInUrlResponse, TokenExchangeRequest, TokenStatus
 from msrest.serialization import Model
@@ -39,6 +39,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
 APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI"}
 
 
@@ -204,25 +205,47 @@ class TenantRefused(Exception):
     adapter would turn that into 401, and this is a 403."""
 
 
+class AdaptiveCardMessageResponse(AdaptiveCardInvokeResponse):
+    """An Action.Execute answer that shows a short message and leaves the card as it was (value is text;
+    the SDK's model types `value` as a dict, which cannot hold it)."""
+
+    _attribute_map = {
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "str"},
+    }
+
+
+def message_response(text: str) -> InvokeResponse:
+    """200 with a message Teams shows over the card, which stays as it was."""
+    return InvokeResponse(
+        status=200, body=AdaptiveCardMessageResponse(status_code=200, type=MESSAGE_RESPONSE_TYPE, value=text)
+    )
+
+
+def error_text(error_id: str) -> str:
+    return (
+        "Sorry, something went wrong on our side. Nothing was changed. "
+        f"If it keeps happening, tell the service desk this error id: {error_id}"
+    )
+
+
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Anything a turn did not handle: logged with an id the user is shown; never a stack trace in chat."""
+    """Anything a turn did not handle: logged with an id the user is shown; never a stack trace in chat.
+
+    A button press (invoke) is answered 200 with a message carrying the id, so Teams shows it over the card
+    (a 500 would only show Teams' own "something went wrong", without the id)."""
     if isinstance(error, TenantRefused):
         raise error
     error_id = uuid.uuid4().hex[:8]
     log.error("error id %s: Teams turn failed", error_id, exc_info=(type(error), error, error.__traceback__))
-    text = (
-        "Sorry, something went wrong on our side. Nothing was changed. "
-        f"If it keeps happening, tell the service desk this error id: {error_id}"
-    )
     try:
         if context.activity.type == ActivityTypes.invoke:
             await context.send_activity(
-                Activity(
-                    type=ActivityTypes.invoke_response, value=InvokeResponse(status=500, body={"error_id": error_id})
-                )
+                Activity(type=ActivityTypes.invoke_response, value=message_response(error_text(error_id)))
             )
         else:
-            await context.send_activity(text)
+            await context.send_activity(error_text(error_id))
     except Exception as e:  # the connector itself may be what failed
         log.warning("error id %s: could not tell the user: %s", error_id, type(e).__name__)
 

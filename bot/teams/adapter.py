@@ -85,10 +85,10 @@ class BotAuthConfig:
 
 
 def allowed_tenant(settings: Settings) -> str | None:
-    """The only tenant a single-tenant bot accepts; None when any tenant may talk to it."""
-    if settings.microsoft_app_type.strip().lower() == "singletenant" and settings.microsoft_app_tenant_id.strip():
-        return settings.microsoft_app_tenant_id.strip()
-    return None
+    """The only tenant the bot accepts activities from: MicrosoftAppTenantId whenever it is set, whatever the
+    app type (SingleTenant and UserAssignedMSI require it; a MultiTenant bot given one is restricted too).
+    None (any tenant) only for a MultiTenant bot without one."""
+    return settings.microsoft_app_tenant_id.strip() or None
 
 
 class CardJSON(dict, Model):

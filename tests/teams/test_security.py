@@ -33,12 +33,32 @@ async def secured(tmp_path, connector):
     await teams.runtime.close()
 
 
-@pytest.fixture
-async def single_tenant_local(tmp_path, connector):
-    teams = await running(tmp_path, connector, microsoft_app_type="SingleTenant", microsoft_app_tenant_id=TENANT)
+@pytest.fixture(params=["SingleTenant", "UserAssignedMSI", "MultiTenant"])
+async def single_tenant_local(request, tmp_path, connector):
+    """A bot given MicrosoftAppTenantId, of each app type (a MultiTenant one is restricted too)."""
+    teams = await running(tmp_path, connector, microsoft_app_type=request.param, microsoft_app_tenant_id=TENANT)
     yield teams
     await teams.client.close()
     await teams.runtime.close()
+
+
+@pytest.fixture
+async def multi_tenant_local(tmp_path, connector):
+    teams = await running(tmp_path, connector, microsoft_app_type="MultiTenant", microsoft_app_tenant_id="")
+    yield teams
+    await teams.client.close()
+    await teams.runtime.close()
+
+
+def from_tenant(teams, tenant: str | None, text: str = "support my laptop is broken") -> dict:
+    activity = teams.message(SAM, text)
+    if tenant is None:
+        del activity["conversation"]["tenantId"]
+        del activity["channelData"]["tenant"]
+    else:
+        activity["conversation"]["tenantId"] = tenant
+        activity["channelData"]["tenant"]["id"] = tenant
+    return activity
 
 
 async def test_with_an_app_id_a_request_without_a_token_gets_401_and_nothing_runs(secured):
@@ -54,12 +74,10 @@ async def test_with_an_app_id_an_invoke_without_a_token_gets_401(secured):
     assert (await secured.post(activity)).status == 401
 
 
-async def test_single_tenant_bot_refuses_another_tenant_and_runs_nothing(single_tenant_local):
+@pytest.mark.parametrize("tenant", ["00000000-0000-4000-8000-00000000dead", None])
+async def test_single_tenant_bot_refuses_another_tenant_and_runs_nothing(single_tenant_local, tenant):
     teams = single_tenant_local
-    other = teams.message(SAM, "support my laptop is broken")
-    other["conversation"]["tenantId"] = "00000000-0000-4000-8000-00000000dead"
-    other["channelData"]["tenant"]["id"] = "00000000-0000-4000-8000-00000000dead"
-    response = await teams.post(other)
+    response = await teams.post(from_tenant(teams, tenant))
     assert response.status == 403
     assert teams.connector.calls == []
     assert await teams.runtime.store.find_user(SAM.key) is None
@@ -68,6 +86,12 @@ async def test_single_tenant_bot_refuses_another_tenant_and_runs_nothing(single_
 async def test_single_tenant_bot_serves_its_own_tenant(single_tenant_local):
     reply = await single_tenant_local.say(SAM, "help")
     assert "what I can do" in reply.text
+
+
+async def test_a_multi_tenant_bot_without_a_tenant_id_serves_any_tenant(multi_tenant_local):
+    teams = multi_tenant_local
+    assert (await teams.post(from_tenant(teams, "00000000-0000-4000-8000-00000000beef", "help"))).status == 201
+    assert "what I can do" in teams.connector.sent[-1].text
 
 
 def test_unknown_app_type_stops_start_up(tmp_path):

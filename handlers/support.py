@@ -162,7 +162,8 @@ def support_form(initial_description: str = "") -> Reply:
                 "Priority",
                 InputKind.CHOICE,
                 choices=tuple(Choice(f"{p.value} {PRIORITY_WORDS[p.value]}", p.value) for p in Priority),
-                initial=Priority.P3.value,
+                required=False,
+                placeholder="I'll judge it from your description",
             ),
             Input("summary", "Summary", InputKind.TEXT, max_length=120, placeholder="e.g. VPN drops every few minutes"),
             Input(

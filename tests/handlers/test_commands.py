@@ -314,3 +314,14 @@ async def test_queue_filters_narrow_by_priority_assignee_and_nobody(person, agen
     assert refs["monitor flickers"] not in nobody and refs["mouse broken"] in nobody
     assert "No P4 open requests" in await agent.say("queue p4")
     assert "is not a queue filter" in await agent.say("queue biscuits")
+
+
+async def test_support_form_left_to_guess_treats_phishing_as_p1(person, assistant, seeded_store):
+    rob = person("Rob")
+    form = (await rob.send("support")).reply.form
+    assert [i.initial for i in form.inputs if i.name == "priority"] == [None]
+    values = {"summary": "I clicked a phishing link", "description": "It asked for my password", "priority": ""}
+    outcome = await assistant.submit_form("support", values, rob.sender, rob.origin)
+    assert outcome.status == "ok"
+    [t] = await seeded_store.my_tickets("local:rob")
+    assert (t.category, t.priority) == ("security incident", "P1")

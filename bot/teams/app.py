@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import jwt
 from aiohttp import web
@@ -55,6 +56,35 @@ def _from_this_machine(request: web.Request) -> bool:
         return False
 
 
+def _id(account: object) -> str:
+    value = getattr(account, "id", None)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def activity_problem(activity: Activity) -> str | None:
+    """What makes an activity unusable, in words for the sender; None when it has what every turn needs:
+    who sent it, to whom, in which conversation, and an http(s) service URL to answer on."""
+    missing = [
+        name
+        for name, account in (
+            ("from.id", activity.from_property),
+            ("recipient.id", activity.recipient),
+            ("conversation.id", activity.conversation),
+        )
+        if not _id(account)
+    ]
+    if missing:
+        return "the activity has no " + ", ".join(missing)
+    url = activity.service_url if isinstance(activity.service_url, str) else ""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "the activity's serviceUrl must be an http(s) URL"
+    return None
+
+
 async def messages(request: web.Request) -> web.Response:
     endpoint = request.app[TEAMS]
     if endpoint.local_mode and not _from_this_machine(request):
@@ -71,6 +101,10 @@ async def messages(request: web.Request) -> web.Response:
         activity = None
     if activity is None or not activity.type:
         return _problem(400, "expected a Bot Framework activity")
+    problem = activity_problem(activity)
+    if problem is not None:
+        log.info("refused a malformed activity (%s): %s", activity.type, problem)
+        return _problem(400, problem)
     try:
         response = await endpoint.adapter.process_activity(
             request.headers.get("Authorization", ""), activity, endpoint.bot.on_turn

@@ -20,9 +20,13 @@ LOOKUP_TIMEOUT = 1.5  # seconds a reply may wait for the roster
 
 
 def user_id_of(activity: Activity) -> str:
-    """The stable id: the Entra (AAD) object id Teams sends; the channel id in the Emulator."""
+    """The stable id: the Entra (AAD) object id Teams sends; the channel id in the Emulator. An activity
+    without a sender id never gets here (the route answers 400): there is no shared fallback identity."""
     frm = activity.from_property
-    return (frm.aad_object_id or frm.id or "unknown").strip()
+    for candidate in (getattr(frm, "aad_object_id", None), getattr(frm, "id", None)):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    raise ValueError("a Teams activity without from.id has no sender")
 
 
 def sender_key(activity: Activity) -> str:

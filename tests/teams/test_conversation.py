@@ -3,6 +3,8 @@ replies recorded by the fake Bot Connector."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from handlers.usage import USAGE
@@ -259,3 +261,79 @@ async def test_bad_requests_get_a_clear_status_not_a_500(teams, body, content_ty
 async def test_tenant_id_is_sent_in_channel_data(teams):
     activity = teams.message(SAM, "help")
     assert activity["channelData"]["tenant"]["id"] == TENANT == activity["conversation"]["tenantId"]
+
+
+def _drop(path: str):
+    def change(activity: dict) -> None:
+        *parents, last = path.split(".")
+        node = activity
+        for p in parents:
+            node = node[p]
+        del node[last]
+
+    return change
+
+
+def _set(path: str, value):
+    def change(activity: dict) -> None:
+        *parents, last = path.split(".")
+        node = activity
+        for p in parents:
+            node = node[p]
+        node[last] = value
+
+    return change
+
+
+MALFORMED = {
+    "no from": (_drop("from"), "from.id"),
+    "from without id": (_drop("from.id"), "from.id"),
+    "from with only an aadObjectId": (_set("from", {"aadObjectId": "aad-sam", "name": "Sam"}), "from.id"),
+    "blank from.id": (_set("from.id", "  "), "from.id"),
+    "no conversation": (_drop("conversation"), "conversation.id"),
+    "conversation without id": (_drop("conversation.id"), "conversation.id"),
+    "no recipient": (_drop("recipient"), "recipient.id"),
+    "recipient without id": (_drop("recipient.id"), "recipient.id"),
+    "no serviceUrl": (_drop("serviceUrl"), "serviceUrl"),
+    "ftp serviceUrl": (_set("serviceUrl", "ftp://smba.example/"), "serviceUrl"),
+    "serviceUrl without a host": (_set("serviceUrl", "https://"), "serviceUrl"),
+    "serviceUrl not a URL": (_set("serviceUrl", "smba.trafficmanager.net"), "serviceUrl"),
+}
+
+
+def _of_kind(teams, kind: str) -> dict:
+    if kind == "message":
+        return teams.message(SAM, "support my laptop is broken")
+    if kind == "invoke":
+        action = {"ict_action": "support.offer.create", "ict_value": "x"}
+        value = {"action": {"type": "Action.Execute", "verb": "x", "data": action}, "trigger": "manual"}
+        return teams.activity(SAM, type="invoke", name="adaptiveCard/action", value=value)
+    return teams.activity(SAM, type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+
+
+@pytest.mark.parametrize("kind", ["message", "invoke", "conversationUpdate"])
+@pytest.mark.parametrize("case", list(MALFORMED))
+async def test_a_malformed_activity_gets_400_naming_the_field_and_nothing_runs(teams, kind, case, caplog):
+    change, field = MALFORMED[case]
+    activity = _of_kind(teams, kind)
+    change(activity)
+    response = await teams.post(activity)
+    assert response.status == 400
+    assert field in (await response.json())["error"]
+    assert teams.connector.calls == []
+    assert await teams.runtime.store.find_user(SAM.key) is None
+    assert await teams.runtime.store.find_user("teams:unknown") is None
+    assert await teams.runtime.store.get_conversation_reference("teams", SAM.key) is None
+    assert await teams.runtime.store.my_tickets(SAM.key) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("sender", [None, {}, {"name": "Sam"}, {"id": " ", "aadObjectId": ""}])
+def test_a_sender_without_an_id_is_never_given_a_shared_identity(sender):
+    from botbuilder.schema import Activity
+
+    from bot.teams.members import sender_key
+
+    activity = Activity().deserialize({"type": "message", **({"from": sender} if sender is not None else {})})
+    with pytest.raises(ValueError, match=r"from\.id"):
+        sender_key(activity)

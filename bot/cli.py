@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.settings import Settings
+from storage.db import DEFAULT_DATABASE_URL
+from storage.errors import StorageError
 
 log = logging.getLogger("ictbot")
 
@@ -171,9 +178,10 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.chat import Console, local_sender
     from bot.runtime import build_runtime
 
+    sender = local_sender(args.as_user, args.email)
     runtime = await build_runtime(settings)
     try:
-        console = Console(runtime, local_sender(args.as_user, args.email))
+        console = Console(runtime, sender)
         if args.text:
             outcome = await console.say(" ".join(args.text))
             await console.show_notifications()
@@ -184,7 +192,37 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
         await runtime.close()
 
 
+def safe_url(url: str) -> str:
+    """A database URL fit for a message or a log: never the password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable DATABASE_URL)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Runs one command. Mistakes and an unusable environment are one clear line and exit status 2."""
+    try:
+        return _main(argv)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+        print(f"ictbot: bad configuration: {problems}", file=sys.stderr)
+    except StorageError as e:
+        print(f"ictbot: {e}", file=sys.stderr)
+    except OSError as e:
+        if e.filename:  # a file named on the command line
+            print(f"ictbot: {e.strerror}: {e.filename}", file=sys.stderr)
+        else:  # the database server, most likely
+            url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+            print(f"ictbot: {type(e).__name__}: {e} (database {safe_url(url)})", file=sys.stderr)
+    except (SQLAlchemyError, ValueError) as e:
+        url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        reason = getattr(e, "orig", None) or e
+        print(f"ictbot: {type(reason).__name__}: {reason} (database {safe_url(url)})", file=sys.stderr)
+    return 2
+
+
+def _main(argv: list[str] | None) -> int:
     groups = _channel_groups()
     args = build_parser(groups).parse_args(argv)
     settings = Settings()

@@ -60,6 +60,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+USER_PLATFORMS = ("slack", "teams", "local")
+
+
+def user_key(key: str) -> str:
+    """A user key as stored: `slack:U012AB3CD`, `teams:<aadObjectId>` or `local:<name>` (local names in
+    lower case, as the console makes them). Anything else is InvalidInput."""
+    platform, sep, ident = key.strip().partition(":")
+    platform, ident = platform.lower(), ident.strip()
+    if not sep or platform not in USER_PLATFORMS or not ident or any(c.isspace() for c in ident):
+        raise InvalidInput(f"'{key}' is not a user key like slack:U012AB3CD, teams:<aad id> or local:name.")
+    return f"{platform}:{ident.lower() if platform == 'local' else ident}"
+
+
 def ticket_ref(ticket: m.SupportRequest) -> str:
     return f"ICT-{ticket.id}"
 
@@ -331,11 +344,12 @@ class Store:
             role = Role(role.lower())
         except ValueError:
             raise InvalidInput(f"Unknown role '{role}'. Roles are: agent, admin.") from None
-        if ":" not in key:
-            raise InvalidInput(f"'{key}' is not a user key like slack:U012AB3CD, teams:<aad id> or local:name.")
+        key = user_key(key)
         self._users.pop(key, None)
         async with self._write.begin() as s:
             user = await s.scalar(select(m.User).where(m.User.key == key))
+            if user is None and not enabled:
+                raise NotFound(f"No user {key}: nobody with that key has talked to the bot or been given a role.")
             if user is None:
                 user = m.User(
                     key=key,
@@ -353,6 +367,9 @@ class Store:
             return _user(user)
 
     async def set_user_email(self, key: str, email: str) -> UserRecord:
+        key = user_key(key)
+        if "@" not in email or email.strip().startswith("@") or email.strip().endswith("@"):
+            raise InvalidInput(f"'{email}' is not an email address.")
         self._users.pop(key, None)
         async with self._write.begin() as s:
             user = await s.scalar(select(m.User).where(m.User.key == key))

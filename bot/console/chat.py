@@ -10,14 +10,16 @@ from bot.runtime import Runtime
 from bot.text import render_text
 from handlers import Origin, Outcome, Sender
 from handlers.reply import Form, InputKind
+from storage.service import user_key
 
 CHANNEL = "local"
 PROMPT = "ict> "
 
 
 def local_sender(name: str | None, email: str | None = None) -> Sender:
-    name = (name or getpass.getuser() or "user").strip()
-    return Sender(key=f"local:{name.lower()}", display_name=name, email=email)
+    """You at this terminal: local:<name> (your login name unless given). A bad name is InvalidInput."""
+    name = (name if name is not None else getpass.getuser() or "user").strip().removeprefix("local:")
+    return Sender(key=user_key(f"local:{name}"), display_name=name, email=email)
 
 
 class Console:

@@ -133,3 +133,33 @@ def test_plan_import_first_is_never_overwritten_by_the_sample(ictbot, tmp_path):
 def test_missing_file_is_a_clear_error(ictbot, tmp_path):
     result = ictbot("plan", "import", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_missing_output_folder_is_one_clear_line(ictbot, tmp_path):
+    bad = ictbot("plan", "export", "-o", str(tmp_path / "missing-dir" / "x.yaml"))
+    assert bad.returncode == 2 and "No such file or directory" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_keys_are_normalised_and_revoking_a_stranger_is_an_error(ictbot):
+    assert ictbot("users", "grant", "local:Dave", "admin").returncode == 0
+    assert "Roles: admin" in ictbot("chat", "--as", "Dave", "whoami").stdout
+    stranger = ictbot("users", "revoke", "local:nobody", "agent")
+    assert stranger.returncode == 2 and "No user local:nobody" in stranger.stderr
+    assert "local:nobody" not in ictbot("users", "list").stdout
+    blank = ictbot("chat", "--as", "  ", "status")
+    assert blank.returncode == 2 and "is not a user key" in blank.stderr
+
+
+def test_unreachable_database_is_one_line_and_hides_the_password(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "MICROSOFT_"))}
+    env["DATABASE_URL"] = "postgresql+asyncpg://postgres:s3cret-pw@127.0.0.1:1/nowhere"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "status"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout and "postgres:***@127.0.0.1:1" in result.stderr

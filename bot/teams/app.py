@@ -33,6 +33,9 @@ from bot.teams.references import reference_from_setting
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+# Headers a reverse proxy or tunnel adds: a request carrying one was relayed from elsewhere, so its loopback
+# address proves nothing about who sent it.
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP")
 
 
 @dataclass
@@ -50,6 +53,8 @@ def _problem(status: int, message: str) -> web.Response:
 
 
 def _from_this_machine(request: web.Request) -> bool:
+    if any(name in request.headers for name in PROXY_HEADERS):
+        return False  # relayed by a proxy or tunnel on this machine, from who knows where
     try:
         return ipaddress.ip_address((request.remote or "").split("%", 1)[0]).is_loopback
     except ValueError:
@@ -90,8 +95,10 @@ async def messages(request: web.Request) -> web.Response:
     if endpoint.local_mode and not _from_this_machine(request):
         # Without an app id nothing proves who sent an activity, so anyone could pose as anyone:
         # local mode serves the Emulator on this machine only.
-        log.warning("Teams local mode: refused an activity from %s (not this machine)", request.remote)
-        return _problem(403, "local mode (no MicrosoftAppId) accepts activities from this machine only")
+        log.warning("Teams local mode: refused an activity from %s (not this machine, or relayed)", request.remote)
+        return _problem(
+            403, "local mode (no MicrosoftAppId) accepts activities from this machine only, not through a proxy"
+        )
     if "application/json" not in request.headers.get("Content-Type", ""):
         return _problem(415, "expected application/json")
     try:

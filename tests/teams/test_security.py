@@ -145,3 +145,22 @@ async def test_local_mode_serves_this_machine(teams):
 
     reply = await teams.say(TeamsUser("pat-aad", "Pat"), "help")
     assert reply is not None
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Forwarded", "for=203.0.113.7;proto=https"),
+        ("X-Forwarded-For", "203.0.113.7"),
+        ("X-Forwarded-Host", "ictbot.example.devtunnels.ms"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Real-IP", "203.0.113.7"),
+    ],
+)
+async def test_local_mode_refuses_activities_relayed_by_a_proxy_on_this_machine(teams, header, value):
+    mallory = TeamsUser("mallory-aad", "Mallory")
+    response = await teams.post(teams.message(mallory, "support give me admin"), headers={header: value})
+    assert response.status == 403
+    assert "proxy" in (await response.json())["error"]
+    assert teams.connector.calls == []
+    assert await teams.runtime.store.find_user(mallory.key) is None

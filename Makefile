@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/ictbot db upgrade
 	@echo ""
 	@echo "ICT Assistant on http://$(HOST):$(PORT)  (health: /healthz, metrics: /metrics)"
-	@echo "Database: $${DATABASE_URL:-sqlite+aiosqlite:///./ictbot.db} (seeded with the sample 2019/20 plan)"
+	@echo "Database: as DATABASE_URL says (default ./ictbot.db), seeded with the sample 2019/20 plan when empty"
 	@echo "In another terminal, talk to it:   $(BIN)/ictbot chat \"status\"   or   $(BIN)/ictbot chat"
 	@echo "Stop with Ctrl-C."
 	@echo ""

@@ -132,7 +132,7 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
         if args.db_command == "upgrade":
             await upgrade(engine)
         revision = await current_revision(engine)
-        print(f"schema revision {revision} (latest {head_revision()})")
+        print(f"{safe_url(settings.database_url)}: schema revision {revision} (latest {head_revision()})")
         return 0
     finally:
         await engine.dispose()

@@ -34,12 +34,6 @@ class Metrics:
             ["channel", "result"],
             registry=self.registry,
         )
-        self.http = Counter(
-            "ictbot_http_requests_total",
-            "HTTP requests by route and status",
-            ["route", "status"],
-            registry=self.registry,
-        )
 
     def observe(self, channel: str, command: str, outcome: str, seconds: float) -> None:
         key = (channel, command, outcome)

@@ -119,7 +119,8 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
     by = notice.payload.get("by", "The service desk")
     note = notice.payload.get("note", "")
     if notice.kind == "assigned":
-        return f"{ticket.ref} \u201c{ticket.summary}\u201d is now with {ticket.assignee_name or by}."
+        assignee = notice.payload.get("assignee") or ticket.assignee_name or by
+        return f"{ticket.ref} \u201c{ticket.summary}\u201d is now with {assignee}."
     if notice.kind == "waiting":
         return (
             f"{by} needs something from you for {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"

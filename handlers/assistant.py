@@ -153,9 +153,11 @@ class Assistant:
             return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "denied")
         except NotFound as e:
             return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "not_found")
-        except (InvalidInput, Conflict) as e:
-            hint = f"\n{usage_line(name)}" if isinstance(e, InvalidInput) and name in USAGE else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e) + hint), name, "conflict")
+        except InvalidInput as e:
+            hint = f"\n{usage_line(name)}" if name in USAGE else ""
+            return Outcome(Reply(tone=Tone.WARNING, text=str(e) + hint), name, "usage")
+        except Conflict as e:
+            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "conflict")
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)
@@ -173,12 +175,14 @@ class Assistant:
     # ------------------------------------------------------------ small commands
 
     async def _help(self, ctx: Context, rest: str) -> Reply:
-        shown = [u for u in USAGE.values() if not u.agents_only or ctx.user.can_work_tickets]
+        desk = "" if ctx.user.can_work_tickets else " (ICT service desk only)"
         return Reply(
             title="ICT Assistant: what I can do",
             text="Type a command, or just tell me about an IT problem.",
-            items=tuple(Item(title=u.syntax, text=f"{u.summary}. Example: {u.example}") for u in shown),
-            footer=None if ctx.user.can_work_tickets else "Service desk commands are shown to ICT agents.",
+            items=tuple(
+                Item(title=u.syntax, text=f"{u.summary}{desk if u.agents_only else ''}. Example: {u.example}")
+                for u in USAGE.values()
+            ),
         )
 
     async def _whoami(self, ctx: Context, rest: str) -> Reply:

@@ -234,7 +234,7 @@ async def ticket(ctx: Context, rest: str) -> Reply:
     try:
         t = await ctx.store.get_ticket(ref, ctx.user.key)
     except NotFound:
-        return Reply(tone=Tone.WARNING, text=f"I can't find {ref}. Type 'tickets' to see your open requests.")
+        raise NotFound(f"I can't find {ref}. Type 'tickets' to see your open requests.") from None
     reply = ticket_card(t, ctx.now, for_agent=ctx.user.can_work_tickets)
     history = tuple(
         Item(title=f"{e.kind} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))

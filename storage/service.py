@@ -790,7 +790,9 @@ class Store:
             if ticket.status == TicketStatus.NEW.value:
                 ticket.status = TicketStatus.ASSIGNED.value
             self._event(s, ticket, actor.key, actor.display_name, "assigned", now, assignee=assignee.display_name)
-            self._notify_requester(s, ticket, NoticeKind.ASSIGNED, now, by=actor.display_name)
+            self._notify_requester(
+                s, ticket, NoticeKind.ASSIGNED, now, by=actor.display_name, assignee=assignee.display_name
+            )
 
         return await self._agent_change(ref, actor_key, now, assign)
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from handlers import Assistant, Origin, Sender
 from storage import Store
@@ -44,7 +45,8 @@ def postgres_url() -> str:
         with ThreadPoolExecutor(1) as pool:
             pool.submit(lambda: asyncio.run(asyncio.wait_for(_reset_postgres(PG_URL), timeout=60))).result()
     except Exception as e:
-        pytest.fail(f"{PG_URL_ENV} is set but PostgreSQL at {PG_URL} is unusable: {type(e).__name__}: {e}")
+        shown = make_url(PG_URL).render_as_string(hide_password=True)
+        pytest.fail(f"{PG_URL_ENV} is set but PostgreSQL at {shown} is unusable: {type(e).__name__}: {e}")
     return PG_URL
 
 

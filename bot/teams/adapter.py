@@ -36,6 +36,7 @@ from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
+from bot.teams.errors import TeamsConfigError
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +64,29 @@ class BotAuthConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BotAuthConfig:
+        """The credentials, checked: a TeamsConfigError (never a traceback) says which setting is wrong."""
         app_id = settings.microsoft_app_id.strip()
         app_type = APP_TYPES.get(settings.microsoft_app_type.strip().lower())
+        password = settings.microsoft_app_password.get_secret_value()
+        tenant_id = settings.microsoft_app_tenant_id.strip()
         if app_type is None:
-            raise ValueError(
+            raise TeamsConfigError(
                 f"MicrosoftAppType is '{settings.microsoft_app_type}'; use MultiTenant, SingleTenant or UserAssignedMSI."
             )
         if not app_id:
             # Local mode (Bot Framework Emulator): no credentials, no token checks.
             app_type = "MultiTenant"
-        return cls(
-            APP_ID=app_id,
-            APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
-            APP_TYPE=app_type,
-            APP_TENANTID=settings.microsoft_app_tenant_id.strip(),
-        )
+        else:
+            if app_type in ("SingleTenant", "UserAssignedMSI") and not tenant_id:
+                raise TeamsConfigError(
+                    f"MicrosoftAppType is {app_type}, which needs MicrosoftAppTenantId (your Directory (tenant) ID)."
+                )
+            if app_type != "UserAssignedMSI" and not password.strip():
+                raise TeamsConfigError(
+                    f"MicrosoftAppId is set but MicrosoftAppPassword is empty; a {app_type} bot needs the client "
+                    "secret from the Azure Bot's Configuration > Manage Password."
+                )
+        return cls(APP_ID=app_id, APP_PASSWORD=password, APP_TYPE=app_type, APP_TENANTID=tenant_id)
 
     @property
     def local_mode(self) -> bool:

@@ -134,7 +134,8 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
         return None
     from bot.server import RUNTIME
 
-    config = BotAuthConfig.from_settings(settings)  # a bad MicrosoftAppType stops start-up here
+    # Bad settings stop start-up here, before the server listens, as one TeamsConfigError with a clear message.
+    config = BotAuthConfig.from_settings(settings)
     triage = reference_from_setting(settings.teams_triage_conversation, settings.microsoft_app_tenant_id)
     apply_msrest_retry_fix()
     app.router.add_post(ROUTE, messages)

@@ -33,7 +33,9 @@ async def _set_triage(args: argparse.Namespace, settings: Settings) -> int:
     from bot.teams.references import PLATFORM, TRIAGE_OWNER, reference_from_setting
 
     reference = reference_from_setting(
-        f"{args.service_url} {args.conversation_id}", args.tenant_id or settings.microsoft_app_tenant_id
+        f"{args.service_url} {args.conversation_id}",
+        args.tenant_id or settings.microsoft_app_tenant_id,
+        name="the triage conversation",
     )
     engine, store = await open_store(settings)
     try:
@@ -55,9 +57,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app) or the Teams admin centre.")
         return 0
+    from bot.teams.errors import TeamsConfigError
+
     try:
         return asyncio.run(_set_triage(args, settings))
-    except ValueError as e:
+    except TeamsConfigError as e:
         print(f"ictbot: {e}", file=sys.stderr)
         return 2
 

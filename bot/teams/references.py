@@ -8,9 +8,12 @@ chat or channel they spoke in under `teams:<aadObjectId>#chat`, used only to ope
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
+
+from bot.teams.errors import TeamsConfigError
 
 PLATFORM = "teams"
 TRIAGE_OWNER = "triage"
@@ -97,22 +100,42 @@ def reference_from_dict(data: dict) -> ConversationReference:
     return ConversationReference().deserialize(data)
 
 
-def reference_from_setting(value: str | None, tenant_id: str = "") -> dict | None:
-    """ICTBOT_TEAMS_TRIAGE_CONVERSATION: a JSON conversation reference, or `[SERVICE_URL] CONVERSATION_ID`."""
+def _http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def reference_from_setting(
+    value: str | None, tenant_id: str = "", *, name: str = "ICTBOT_TEAMS_TRIAGE_CONVERSATION"
+) -> dict | None:
+    """ICTBOT_TEAMS_TRIAGE_CONVERSATION: a JSON conversation reference, or `[SERVICE_URL] CONVERSATION_ID`.
+    Anything else is a TeamsConfigError naming the setting (`name`)."""
     value = (value or "").strip()
     if not value:
         return None
+    shape = f"{name} is '[SERVICE_URL] CONVERSATION_ID' (SERVICE_URL an http(s) URL) or a JSON conversation reference"
     if value.startswith("{"):
-        data = json.loads(value)
-        if not isinstance(data, dict) or not (data.get("conversation") or {}).get("id"):
-            raise ValueError("ICTBOT_TEAMS_TRIAGE_CONVERSATION JSON needs conversation.id")
+        try:
+            data = json.loads(value)
+        except ValueError as e:
+            raise TeamsConfigError(f"{name} is not valid JSON ({e.msg} at character {e.pos}); {shape}.") from None
+        conversation = data.get("conversation") if isinstance(data, dict) else None
+        if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"]:
+            raise TeamsConfigError(f"{name} JSON needs conversation.id (a string).")
         data.setdefault("channelId", "msteams")
         data.setdefault("serviceUrl", GLOBAL_SERVICE_URL)
+        if not _http_url(data["serviceUrl"]):
+            raise TeamsConfigError(f"{name} JSON has a serviceUrl that is not an http(s) URL.")
         return data
     parts = value.split()
     service_url, conversation_id = (parts[0], parts[1]) if len(parts) == 2 else (GLOBAL_SERVICE_URL, parts[0])
-    if len(parts) > 2 or not service_url.startswith(("https://", "http://")):
-        raise ValueError("ICTBOT_TEAMS_TRIAGE_CONVERSATION is '[SERVICE_URL] CONVERSATION_ID' or JSON")
+    if len(parts) > 2 or not _http_url(service_url):
+        raise TeamsConfigError(f"{shape}.")
     conversation = ConversationAccount(id=conversation_id, is_group=True, conversation_type="channel")
     data = ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()
     if tenant_id:  # written as Teams spells it (the SDK's model would write `tenantID`)

@@ -12,7 +12,9 @@ from bot.settings import Settings
 @pytest.fixture
 async def runtime(tmp_path):
     rt = await build_runtime(
-        Settings(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'console.db'}", ICTBOT_TEAMS_ENABLED=False)
+        Settings(
+            _env_file=None, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'console.db'}", ICTBOT_TEAMS_ENABLED=False
+        )
     )
     yield rt
     await rt.close()
@@ -83,3 +85,16 @@ async def test_comments_reach_the_other_side(runtime):
     await alex.say("comment ICT-1 On my way")
     await rob.show_notifications()
     assert any("alex added to ICT-1" in line and "On my way" in line for line in rob_out)
+
+
+async def test_each_notice_names_who_had_the_request_then(runtime):
+    rob_out: list[str] = []
+    rob = Console(runtime, local_sender("rob"), out=rob_out.append)
+    await rob.say("support printer jammed")
+    for name in ("alex", "carol", "dave"):
+        await runtime.store.set_role(f"local:{name}", "agent", True)
+    alex = Console(runtime, local_sender("alex"), out=[].append)
+    await alex.say("assign ICT-1 local:carol")
+    await alex.say("assign ICT-1 local:dave")
+    await rob.show_notifications()
+    assert [line.rsplit(" ", 1)[-1] for line in rob_out if "is now with" in line] == ["carol.", "dave."]

@@ -12,7 +12,9 @@ from bot.settings import Settings
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", ICTBOT_TEAMS_ENABLED=False)
+    return Settings(
+        _env_file=None, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", ICTBOT_TEAMS_ENABLED=False
+    )
 
 
 async def test_healthz_reports_database_ok(settings):
@@ -23,7 +25,9 @@ async def test_healthz_reports_database_ok(settings):
 
 
 async def test_healthz_is_503_when_database_unreachable(tmp_path):
-    settings = Settings(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'gone.db'}", ICTBOT_TEAMS_ENABLED=False)
+    settings = Settings(
+        _env_file=None, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'gone.db'}", ICTBOT_TEAMS_ENABLED=False
+    )
     runtime = await build_runtime(settings)
     try:
         async with TestClient(TestServer(create_app(settings, runtime=runtime, setups=[]))) as client:

@@ -215,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         else:  # the database server, most likely
             url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
             print(f"ictbot: {type(e).__name__}: {e} (database {safe_url(url)})", file=sys.stderr)
-    except (SQLAlchemyError, ValueError) as e:
+    except ValueError as e:  # a setting out of range (e.g. a Teams setting), said in words
+        print(f"ictbot: {e}", file=sys.stderr)
+    except SQLAlchemyError as e:
         url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
         reason = getattr(e, "orig", None) or e
         print(f"ictbot: {type(reason).__name__}: {reason} (database {safe_url(url)})", file=sys.stderr)

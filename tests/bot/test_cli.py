@@ -163,3 +163,18 @@ def test_unreachable_database_is_one_line_and_hides_the_password(tmp_path):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "s3cret-pw" not in result.stderr + result.stdout and "postgres:***@127.0.0.1:1" in result.stderr
+
+
+def test_serve_with_a_bad_teams_setting_says_which_and_stops(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "MICROSOFT_"))}
+    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 's.db'}", "MicrosoftAppType": "Bogus"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "MicrosoftAppType" in result.stderr

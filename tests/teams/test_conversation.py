@@ -258,9 +258,21 @@ async def test_bad_requests_get_a_clear_status_not_a_500(teams, body, content_ty
     assert teams.connector.calls == []
 
 
-async def test_tenant_id_is_sent_in_channel_data(teams):
-    activity = teams.message(SAM, "help")
-    assert activity["channelData"]["tenant"]["id"] == TENANT == activity["conversation"]["tenantId"]
+@pytest.mark.parametrize("tenant_in", ["both", "channelData", "conversation"])
+@pytest.mark.parametrize(("kind", "owner"), [("personal", SAM.key), ("channel", SAM.key + "#chat")])
+async def test_the_stored_conversation_reference_carries_the_tenant_as_teams_spells_it(teams, tenant_in, kind, owner):
+    """Teams needs conversation.tenantId to open a personal chat later; the SDK's model would drop it or
+    write `tenantID`."""
+    activity = teams.message(SAM, "help", kind=kind)
+    if tenant_in == "channelData":
+        del activity["conversation"]["tenantId"]
+    elif tenant_in == "conversation":
+        del activity["channelData"]["tenant"]
+    assert (await teams.post(activity)).status == 201
+    stored = await teams.runtime.store.get_conversation_reference("teams", owner)
+    assert stored["conversation"]["tenantId"] == TENANT
+    assert "tenantID" not in stored["conversation"]
+    assert stored["conversation"]["id"] == activity["conversation"]["id"]
 
 
 def _drop(path: str):

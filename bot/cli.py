@@ -157,6 +157,11 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> int:
             print(
                 f"Imported {args.file}: {result.themes_created} themes created, {result.themes_updated} updated; "
                 f"{result.actions_created} actions created, {result.actions_updated} updated."
+                + (
+                    f" The sample plan ({result.sample_actions_removed} actions) was replaced."
+                    if result.sample_actions_removed
+                    else ""
+                )
             )
             return 0
 

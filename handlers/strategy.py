@@ -15,6 +15,7 @@ from storage import NotFound
 from storage.records import ActionRecord, ThemeSummary
 
 LIST_LIMIT = 25
+SAMPLE_NOTE = "SAMPLE DATA: this is the illustrative plan shipped with the bot, not the council's own."
 
 
 def _overall_rag(s: ThemeSummary) -> str | None:
@@ -82,7 +83,8 @@ def status_reply(summaries: tuple[ThemeSummary, ...]) -> Reply:
         title="ICT Strategy 2019-2024: action plan status",
         text=(f"{plural(total, 'action')} across {plural(len(summaries), 'theme')}: {done} complete, {late} overdue."),
         items=items,
-        footer="Type 'status WF' for a theme's actions or 'status RS-03' for one action.",
+        footer=(SAMPLE_NOTE + " " if any(s.theme.is_sample for s in summaries) else "")
+        + "Type 'status WF' for a theme's actions or 'status RS-03' for one action.",
     )
 
 

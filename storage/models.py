@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 
@@ -52,6 +53,8 @@ class Theme(Base):
     name: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Loaded from the illustrative sample plan: shown as such, and replaced by the first real import.
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     actions: Mapped[list[Action]] = relationship(back_populates="theme")
 

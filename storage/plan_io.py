@@ -624,7 +624,7 @@ async def seed_sample_if_empty(store: Store) -> bool:
     """Import the sample plan when the database has no themes; a plan already there is never touched."""
     if await store.has_themes():
         return False
-    await store.import_plan(load_plan_file(SAMPLE_PLAN))
+    await store.import_plan(load_plan_file(SAMPLE_PLAN), sample=True)
     return True
 
 

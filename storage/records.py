@@ -12,6 +12,7 @@ class ThemeRecord:
     name: str
     summary: str
     position: int
+    is_sample: bool = False
 
 
 @dataclass(frozen=True, slots=True)

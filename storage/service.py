@@ -127,13 +127,14 @@ class ImportResult:
     themes_updated: int
     actions_created: int
     actions_updated: int
+    sample_actions_removed: int = 0
 
 
 # ---------------------------------------------------------------- conversions
 
 
 def _theme(t: m.Theme) -> ThemeRecord:
-    return ThemeRecord(code=t.code, name=t.name, summary=t.summary, position=t.position)
+    return ThemeRecord(code=t.code, name=t.name, summary=t.summary, position=t.position, is_sample=t.is_sample)
 
 
 def _update(u: m.ActionUpdate) -> ActionUpdateRecord:
@@ -557,11 +558,19 @@ class Store:
         finally:
             self._forget_summaries()  # after the commit: the next status reads the new figures
 
-    async def import_plan(self, themes: Sequence[ThemeInput], *, now: datetime | None = None) -> ImportResult:
-        """Upsert themes by code and actions by ref, all or nothing. Validation is the caller's job."""
+    async def import_plan(
+        self, themes: Sequence[ThemeInput], *, sample: bool = False, now: datetime | None = None
+    ) -> ImportResult:
+        """Upsert themes by code and actions by ref, all or nothing. Validation is the caller's job.
+
+        The first real import replaces the sample plan (its themes, actions and their updates) whole, so a
+        council's own plan is never mixed with invented actions.
+        """
         now = now or utcnow()
-        counts = {"tc": 0, "tu": 0, "ac": 0, "au": 0}
+        counts = {"tc": 0, "tu": 0, "ac": 0, "au": 0, "removed": 0}
         async with self._write.begin() as s:
+            if not sample:
+                counts["removed"] = await self._drop_sample_plan(s)
             existing_themes = {t.code: t for t in (await s.scalars(select(m.Theme))).all()}
             existing_actions = {a.ref: a for a in (await s.scalars(select(m.Action))).all()}
             next_position = max((t.position for t in existing_themes.values()), default=-1) + 1
@@ -569,7 +578,11 @@ class Store:
                 theme = existing_themes.get(theme_in.code)
                 if theme is None:
                     theme = m.Theme(
-                        code=theme_in.code, name=theme_in.name, summary=theme_in.summary, position=next_position
+                        code=theme_in.code,
+                        name=theme_in.name,
+                        summary=theme_in.summary,
+                        position=next_position,
+                        is_sample=sample,
                     )
                     next_position += 1
                     s.add(theme)
@@ -611,7 +624,16 @@ class Store:
                         counts["au"] += 1
             await s.flush()
         self._forget_summaries()
-        return ImportResult(counts["tc"], counts["tu"], counts["ac"], counts["au"])
+        return ImportResult(counts["tc"], counts["tu"], counts["ac"], counts["au"], counts["removed"])
+
+    async def _drop_sample_plan(self, s: AsyncSession) -> int:
+        """Delete the sample themes with their actions and updates; returns how many actions went."""
+        sample_ids = select(m.Theme.id).where(m.Theme.is_sample.is_(True))
+        sample_actions = select(m.Action.id).where(m.Action.theme_id.in_(sample_ids))
+        await s.execute(delete(m.ActionUpdate).where(m.ActionUpdate.action_id.in_(sample_actions)))
+        removed = (await s.execute(delete(m.Action).where(m.Action.theme_id.in_(sample_ids)))).rowcount or 0
+        await s.execute(delete(m.Theme).where(m.Theme.is_sample.is_(True)))
+        return removed
 
     async def export_plan(self) -> list[tuple[ThemeRecord, list[ActionRecord]]]:
         async with self._read() as s:

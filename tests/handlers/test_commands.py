@@ -326,3 +326,16 @@ async def test_support_form_left_to_guess_treats_phishing_as_p1(person, assistan
     assert outcome.status == "ok"
     [t] = await seeded_store.my_tickets("local:rob")
     assert (t.category, t.priority) == ("security incident", "P1")
+
+
+async def test_status_says_when_it_shows_the_sample_plan(person, seeded_store):
+    from storage.plan_io import parse_plan
+
+    assert "SAMPLE DATA" in await person("Pat").say("status")
+    await seeded_store.import_plan(
+        parse_plan(
+            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n      - {ref: RS-01, title: Ours, owner: Us}\n",
+            "yaml",
+        )
+    )
+    assert "SAMPLE DATA" not in await person("Pat").say("status")

@@ -519,3 +519,28 @@ async def test_reimport_without_progress_keeps_what_owners_posted(store):
     assert a.title == "Replace the firewalls"
     assert (a.progress, a.rag, a.status, a.owner_email) == (80, "red", "in progress", "sam@midkent.gov.uk")
     assert a.due is not None
+
+
+async def test_the_first_real_import_replaces_the_sample_plan_whole(store):
+    assert await seed_sample_if_empty(store)
+    sample_refs = {a.ref for a in await store.list_actions()}
+    await store.set_role("local:ada", "admin", True)
+    await store.record_action_update("WF-02", "local:ada", progress=5, rag="red", note="played with the sample")
+    result = await store.import_plan(
+        parse_plan(
+            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n      - {ref: RS-01, title: Ours, owner: Us}\n",
+            "yaml",
+        )
+    )
+    assert result.sample_actions_removed == len(sample_refs)
+    assert [a.ref for a in await store.list_actions()] == ["RS-01"]
+    [theme] = await store.list_themes()
+    assert (theme.code, theme.is_sample) == ("RS", False)
+    # A second real import merges as usual.
+    await store.import_plan(
+        parse_plan(
+            "themes:\n  - code: WF\n    name: Workforce\n    actions:\n      - {ref: WF-01, title: Laptops, owner: Lee}\n",
+            "yaml",
+        )
+    )
+    assert [a.ref for a in await store.list_actions()] == ["RS-01", "WF-01"]

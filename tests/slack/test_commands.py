@@ -26,7 +26,7 @@ async def test_status_is_an_ephemeral_block_kit_reply_with_a_text_fallback(works
 async def test_help_lists_commands(workspace):
     ack = await workspace.ict("help")
     assert "support DESCRIPTION" in texts(ack["blocks"])
-    assert "Service desk commands are shown to ICT agents." in texts(ack["blocks"])
+    assert "(ICT service desk only)" in texts(ack["blocks"])
 
 
 async def test_whoami_uses_the_slack_profile_from_users_info(workspace):

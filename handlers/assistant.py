@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from handlers import strategy, support
 from handlers.context import Context, UsageError
-from handlers.formatting import clip
+from handlers.formatting import clip, plural
 from handlers.messages import Sender
 from handlers.parser import closest_command, parse
 from handlers.reply import Button, Field, Item, Reply, Tone
@@ -22,7 +22,10 @@ from storage.records import Origin
 log = logging.getLogger(__name__)
 
 Command = Callable[[Context, str], Awaitable[Reply]]
-MAX_INPUT = 40_000  # characters; anything longer is refused before parsing
+MAX_INPUT = 40_000
+HOME_LIMIT = (
+    10  # requests and actions listed on a personal home page  # characters; anything longer is refused before parsing
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +220,15 @@ class Assistant:
         return await strategy.apply_update(ctx, ref, int(raw), rag, note)
 
     async def _home(self, ctx: Context) -> Reply:
-        mine = await ctx.store.my_tickets(ctx.user.key, limit=10)
+        mine = await ctx.store.my_tickets(ctx.user.key, limit=HOME_LIMIT + 1)
         actions = await ctx.store.list_actions(owner_email=ctx.user.email) if ctx.user.email else []
         summaries = await ctx.store.theme_summaries(ctx.today)
-        items = [support.ticket_item(t, ctx.now, for_agent=False) for t in mine]
-        items += [strategy.action_item(a, ctx, with_owner=False) for a in actions[:10]]
+        items = [support.ticket_item(t, ctx.now, for_agent=False) for t in mine[:HOME_LIMIT]]
+        if len(mine) > HOME_LIMIT:
+            items.append(Item(title="More of your requests", text="Type 'tickets' to see them all."))
+        items += [strategy.action_item(a, ctx, with_owner=False) for a in actions[:HOME_LIMIT]]
+        if len(actions) > HOME_LIMIT:
+            items.append(Item(title="More of your actions", text="Type 'actions mine' to see them all."))
         items += [
             Item(
                 title=f"{s.theme.code} {s.theme.name}",
@@ -231,7 +238,8 @@ class Assistant:
         ]
         return Reply(
             title=f"ICT Assistant for {ctx.user.display_name}",
-            text=f"You have {len(mine)} open request(s) and own {len(actions)} action(s).",
+            text=f"You have {plural(len(mine), 'open request') if len(mine) <= HOME_LIMIT else f'more than {HOME_LIMIT} open requests'}"
+            f" and own {plural(len(actions), 'action')}.",
             items=tuple(items),
             buttons=(Button("Ask ICT for help", "support"), Button("Update an action", "update")),
         )

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+try:
+    UK = ZoneInfo("Europe/London")  # the councils' clocks, BST included
+except ZoneInfoNotFoundError:  # no time zone database on this machine
+    UK = None
+
+
+def local_time(dt: datetime, pattern: str = "%a %d %b %H:%M") -> str:
+    """A moment as the councils read it (UK time), for deadlines shown to people."""
+    if UK is None:
+        return dt.strftime(pattern) + " UTC"
+    return dt.astimezone(UK).strftime(pattern)
+
 
 RAG_WORD = {"red": "Red", "amber": "Amber", "green": "Green"}
 

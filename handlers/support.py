@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context, UsageError
-from handlers.formatting import clip, plural, until, when
+from handlers.formatting import clip, local_time, plural, until, when
 from handlers.parser import REF_TICKET
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
 from handlers.vocabulary import guess_category
@@ -52,7 +52,7 @@ def ticket_fields(t: TicketRecord, now) -> tuple[Field, ...]:
         Field("Assigned to", t.assignee_name or "nobody yet"),
         Field("Raised", when(t.created_at, now)),
         Field(
-            "SLA", f"{t.sla_state(now)}, " + (until(t.sla_due, now) if t.is_open else f"target {t.sla_due:%d %b %H:%M}")
+            "SLA", f"{t.sla_state(now)}, " + (until(t.sla_due, now) if t.is_open else f"target {local_time(t.sla_due)}")
         ),
     ]
     if t.location:
@@ -135,7 +135,7 @@ async def raise_request(
         text=(
             f"Thanks {ctx.user.display_name.split(' ')[0]}, I've logged {t.ref} as {t.category}, "
             f"{t.priority} ({PRIORITY_WORDS[t.priority]}). The target is to resolve it within {sla_target(t.priority)} "
-            f"(by {t.sla_due:%a %d %b %H:%M} UTC). I'll message you here when it moves.{security}"
+            f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
         ),
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
         buttons=(Button("View request", "ticket", t.ref),),

@@ -339,3 +339,20 @@ async def test_status_says_when_it_shows_the_sample_plan(person, seeded_store):
         )
     )
     assert "SAMPLE DATA" not in await person("Pat").say("status")
+
+
+async def test_deadlines_are_shown_in_uk_time(person, clock):
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2019, 6, 3, 9, 0, tzinfo=UTC)  # British Summer Time: UTC+1
+    reply = await person("Rob").say("support I clicked a link in a phishing email")
+    assert "(by Mon 03 Jun 14:00)" in reply  # 4 hours after 10:00 BST
+
+
+async def test_home_counts_past_what_it_lists(person, assistant):
+    rob = person("Rob")
+    for n in range(12):
+        await rob.say(f"support monitor {n} flickers")
+    home = await assistant.home(rob.sender, rob.origin)
+    assert "more than 10 open requests" in home.reply.text
+    assert any(i.title == "More of your requests" for i in home.reply.items)

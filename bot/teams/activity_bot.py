@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
 SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
+NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
 
@@ -92,6 +93,18 @@ class TeamsBot(TeamsActivityHandler):
             self._saved.pop(next(iter(self._saved)))
         self._saved[owner] = stored
 
+    def _button(self, data: object, verb: object = None, *, execute: bool = False) -> CardAction | None:
+        """The pressed button or submitted form, or None when the data is not one our cards send: an unknown
+        command, an Action.Execute verb that is not the one we rendered with that data, empty or garbled data."""
+        action = CardAction.from_data(data)
+        if action is None:
+            return None
+        if execute and verb != (action.form_id if action.form_id is not None else action.action_id):
+            return None
+        if action.action_id is not None and action.action_id not in self.runtime.assistant.commands:
+            return None
+        return action
+
     async def _act(self, action: CardAction, sender: Sender, origin: Origin) -> Outcome:
         if action.form_id is not None:
             return await self.runtime.submit_form(
@@ -103,9 +116,14 @@ class TeamsBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext):
         activity = turn_context.activity
+        action = None
+        if activity.value is not None:  # Action.Submit (older clients, the Emulator): never read as typed text
+            action = self._button(activity.value)
+            if action is None:
+                await turn_context.send_activity(card_message(Reply(tone=Tone.WARNING, text=NOT_MINE)))
+                return
         sender, origin = await self._sender_and_origin(turn_context)
-        action = CardAction.from_data(activity.value)
-        if action is not None:  # Action.Submit (older clients, the Emulator)
+        if action is not None:
             outcome = await self._act(action, sender, origin)
             reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
         else:
@@ -141,9 +159,10 @@ class TeamsBot(TeamsActivityHandler):
 
     async def _on_execute(self, turn_context: TurnContext) -> InvokeResponse:
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
-        action = CardAction.from_data((value.get("action") or {}).get("data"))
-        if action is None:
-            return message_response("That button has expired; please ask again.")
+        pressed = value.get("action") if isinstance(value.get("action"), dict) else {}
+        action = self._button(pressed.get("data"), pressed.get("verb"), execute=True)
+        if action is None:  # a message, not a card: the card stays as it was
+            return message_response(NOT_MINE)
         sender, origin = await self._sender_and_origin(turn_context)
         outcome = await self._act(action, sender, origin)
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix

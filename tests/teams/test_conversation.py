@@ -349,3 +349,52 @@ def test_a_sender_without_an_id_is_never_given_a_shared_identity(sender):
     activity = Activity().deserialize({"type": "message", **({"from": sender} if sender is not None else {})})
     with pytest.raises(ValueError, match=r"from\.id"):
         sender_key(activity)
+
+
+NOT_MINE = "That button has expired or is not one of mine."
+
+
+@pytest.mark.parametrize(
+    "pressed",
+    [
+        {"type": "Action.Execute", "verb": "format-disk", "data": {"ict_action": "format-disk"}},
+        {"type": "Action.Execute", "verb": "my laptop is broken", "data": {"ict_action": "my laptop is broken"}},
+        {"type": "Action.Execute", "verb": "wipe", "data": {"ict_action": "support", "ict_value": "x"}},
+        {"type": "Action.Execute", "data": {"ict_action": "support", "ict_value": "x"}},  # no verb
+        {"type": "Action.Execute", "verb": "support", "data": {}},
+        {"type": "Action.Execute", "verb": "support"},
+        {"type": "Action.Execute", "verb": "support", "data": "support my laptop is broken"},
+        "support",
+    ],
+)
+async def test_an_unknown_or_empty_execute_button_says_so_and_leaves_the_card(teams, pressed):
+    value = {"action": pressed, "trigger": "manual"}
+    response = await teams.post(teams.activity(SAM, type="invoke", name="adaptiveCard/action", value=value))
+    assert response.status == 200
+    body = await response.json()
+    assert body == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": NOT_MINE}
+    assert teams.connector.calls == []
+    assert await teams.runtime.store.my_tickets(SAM.key) == []
+    assert await teams.runtime.store.find_user(SAM.key) is None  # nothing ran for them
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{}, [], ["status"], "status", "support my laptop is broken", 7, {"foo": "bar"}, {"ict_action": "format-disk"}],
+)
+async def test_an_unknown_or_empty_submit_button_says_so_instead_of_being_read_as_text(teams, value):
+    before = len(teams.connector.sent)
+    response = await teams.post(teams.activity(SAM, type="message", value=value))
+    assert response.status == 201
+    [reply] = teams.connector.sent[before:]
+    assert reply.text == NOT_MINE
+    assert await teams.runtime.store.my_tickets(SAM.key) == []
+    assert await teams.runtime.store.find_user(SAM.key) is None
+
+
+async def test_a_known_submit_button_still_works(teams):
+    before = len(teams.connector.sent)
+    value = {"ict_action": "status", "ict_value": ""}
+    assert (await teams.post(teams.activity(SAM, type="message", value=value))).status == 201
+    [reply] = teams.connector.sent[before:]
+    assert "ICT Strategy 2019-2024" in reply.text

@@ -215,10 +215,12 @@ async def test_personal_install_welcomes_the_user_once(teams, validate_card):
     assert await teams.runtime.store.get_conversation_reference("teams", SAM.key) is not None
 
 
-async def test_team_install_gets_a_short_introduction_once(teams):
-    await teams.post(installed(teams, SAM, "channel"))
-    await teams.post(installed(teams, SAM, "channel"))
+@pytest.mark.parametrize("kind", ["channel", "groupChat"])
+async def test_team_install_gets_a_short_introduction_once(teams, kind, validate_card):
+    await teams.post(installed(teams, SAM, kind))
+    await teams.post(installed(teams, SAM, kind))
     [intro] = teams.connector.sent
+    validate_card(intro.card)
     assert intro.text.startswith("ICT Assistant")
     assert "Mention me" in intro.text
 
@@ -398,3 +400,14 @@ async def test_a_known_submit_button_still_works(teams):
     assert (await teams.post(teams.activity(SAM, type="message", value=value))).status == 201
     [reply] = teams.connector.sent[before:]
     assert "ICT Strategy 2019-2024" in reply.text
+
+
+async def test_a_submitted_form_with_mistakes_gets_a_valid_please_correct_card(teams, validate_card):
+    submit = (await teams.say(SAM, "support")).card["actions"][0]["fallback"]
+    before = len(teams.connector.sent)
+    value = submit["data"] | {"category": "network", "priority": "P3", "summary": ""}
+    assert (await teams.post(teams.activity(SAM, type="message", value=value))).status == 201
+    [reply] = teams.connector.sent[before:]
+    card = validate_card(reply.card)
+    assert card["fallbackText"].startswith("Please correct:") and "summary" in card["fallbackText"].lower()
+    assert await teams.runtime.store.my_tickets(SAM.key) == []

@@ -34,7 +34,9 @@ async def states(teams, ref="ICT-1"):
     return await teams.runtime.store.notification_states(ref)
 
 
-async def test_request_raised_in_teams_and_worked_from_the_console_reaches_the_requester(teams, console_agent):
+async def test_request_raised_in_teams_and_worked_from_the_console_reaches_the_requester(
+    teams, console_agent, validate_card
+):
     await teams.say(SAM, "support my laptop will not connect to the VPN")
     await console_agent("assign ICT-1")
     await console_agent("waiting ICT-1 Which building are you in?")
@@ -46,6 +48,8 @@ async def test_request_raised_in_teams_and_worked_from_the_console_reaches_the_r
     assert "is now with Alex" in notices[0].text
     assert "Which building are you in?" in notices[1].text
     assert "resolved by Alex: Reset the VPN profile" in notices[2].text
+    for notice in notices:  # the requester notices exactly as deliver.py sent them
+        validate_card(notice.card)
     requester = [s for s in await states(teams) if s[0] in ("assigned", "waiting", "resolved")]
     assert [(k, ch, st) for k, ch, st, _ in requester] == [
         ("assigned", "teams", "sent"),
@@ -54,7 +58,7 @@ async def test_request_raised_in_teams_and_worked_from_the_console_reaches_the_r
     ]
 
 
-async def test_new_requests_go_to_the_triage_channel_and_the_post_is_refreshed(teams, console_agent):
+async def test_new_requests_go_to_the_triage_channel_and_the_post_is_refreshed(teams, console_agent, validate_card):
     await teams.runtime.store.set_role("teams:aad-admin", "admin", True, display_name="Ada")
     ada = TeamsUser("aad-admin", "Ada")
     await teams.say(ada, "teams set-triage", kind="channel", mention=True, conversation="19:desk@thread.tacv2")
@@ -63,6 +67,7 @@ async def test_new_requests_go_to_the_triage_channel_and_the_post_is_refreshed(t
     [post] = teams.connector.sent_to("19:desk@thread.tacv2")[1:]
     assert post.text.startswith("New request: ICT-1")
     assert "Assign to me" in {a["title"] for a in post.card["actions"]}
+    validate_card(post.card)
     stored = await teams.runtime.store.get_channel_post("ICT-1", "teams", "triage")
     assert stored.message_id.startswith("activity-")
     await console_agent("assign ICT-1")
@@ -70,6 +75,7 @@ async def test_new_requests_go_to_the_triage_channel_and_the_post_is_refreshed(t
     [update] = teams.connector.updates
     assert update.activity_id == stored.message_id
     assert "Assigned to: Alex" in update.text
+    validate_card(update.card)
 
 
 async def test_without_a_triage_channel_new_requests_are_not_posted(teams):

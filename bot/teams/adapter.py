@@ -30,7 +30,7 @@ from http import HTTPStatus
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, DeliveryModes, TokenResponse
-from botframework.connector.auth import ClaimsIdentity, UserTokenClient
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, UserTokenClient
 from botframework.connector.token_api.models import SignInUrlResponse, TokenExchangeRequest, TokenStatus
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
@@ -185,7 +185,20 @@ class LazyUserTokenClient(UserTokenClient):
 
 
 class TeamsBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
-    """The samples' authentication, with user token clients made only when used (see the module docstring)."""
+    """The samples' authentication, with user token clients made only when used (see the module docstring),
+    and every refused token a PermissionError (401).
+
+    botbuilder 4.17.1 raises other exceptions for some bad tokens: a token without `iss` (KeyError), an
+    unknown key id (IndexError), a disallowed algorithm or a key not endorsed for the channel (bare
+    Exception); each would have been a 500. A failure to fetch the signing keys stays an OSError (503)."""
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        try:
+            return await super().authenticate_request(activity, auth_header)
+        except (PermissionError, OSError):
+            raise
+        except Exception as e:
+            raise PermissionError(f"token refused ({type(e).__name__})") from e
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         parent = super()

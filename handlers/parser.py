@@ -68,5 +68,5 @@ def closest_command(word: str) -> str | None:
     return ALIASES[match[0]] if match else None
 
 
-REF_ACTION = re.compile(r"^[A-Z]{2}-\d{1,3}$", re.IGNORECASE)
+REF_ACTION = re.compile(r"^[A-Z]{2,4}-\d{1,3}$", re.IGNORECASE)
 REF_TICKET = re.compile(r"^(?:ICT-?)?\d{1,9}$|^#\d{1,9}$", re.IGNORECASE)

@@ -198,7 +198,7 @@ async def history(ctx: Context, rest: str) -> Reply:
 
 
 _UPDATE = re.compile(
-    r"^(?P<ref>[A-Za-z]{2}-\d{1,3})\s+(?P<pct>-?\d+(?:\.\d+)?)(?:\s*%)?(?:\s+(?P<rag>red|amber|green)\b)?\s*(?P<note>.*)$",
+    r"^(?P<ref>[A-Za-z]{2,4}-\d{1,3})\s+(?P<pct>-?\d+(?:\.\d+)?)(?:\s*%)?(?:\s+(?P<rag>red|amber|green)\b)?\s*(?P<note>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 

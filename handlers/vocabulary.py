@@ -25,6 +25,8 @@ def theme_for_word(word: str) -> str | None:
     for code, words in THEME_WORDS.items():
         if word in words:
             return code
+    if re.fullmatch(r"[a-z]{2,4}", word):  # a council's own theme code, e.g. GOV: the store decides
+        return word.upper()
     return None
 
 

@@ -68,7 +68,7 @@ OWNER_MAX = 200
 EMAIL_MAX = 254
 
 _THEME_CODE = re.compile(r"[A-Z]{2,4}")
-_ACTION_REF = re.compile(r"[A-Z]{2}-[0-9]{1,3}")
+_ACTION_REF = re.compile(r"[A-Z]{2,4}-[0-9]{1,3}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PLAN_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -356,3 +356,18 @@ async def test_home_counts_past_what_it_lists(person, assistant):
     home = await assistant.home(rob.sender, rob.origin)
     assert "more than 10 open requests" in home.reply.text
     assert any(i.title == "More of your requests" for i in home.reply.items)
+
+
+async def test_a_council_theme_with_a_longer_code_works_end_to_end(person, admin, seeded_store):
+    from storage.plan_io import parse_plan
+
+    await seeded_store.import_plan(
+        parse_plan(
+            "themes:\n  - code: GOV\n    name: Governance\n    actions:\n"
+            "      - {ref: GOV-01, title: Board reporting, owner: Ada}\n",
+            "yaml",
+        )
+    )
+    assert "GOV-01 Board reporting" in await person("Pat").say("status gov")
+    assert "GOV-01 updated" in await admin.say("update GOV-01 50 amber Half way")
+    assert "There is no theme ZZZ" in await person("Pat").say("status zzz")

@@ -15,6 +15,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 class SlackChannel:
     bolt: AsyncApp
     client: AsyncWebClient
+    reply_client: AsyncWebClient
     background: Background
     profiles: Profiles
     deliverer: SlackDeliverer
@@ -48,9 +50,20 @@ def _secret(value) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
+def reply_retry_handlers() -> list:
+    """For answers people are waiting for: a `ratelimited` (HTTP 429) is retried once, after Retry-After."""
+    return [*async_default_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=1)]
+
+
 def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientSession) -> SlackChannel:
-    client = AsyncWebClient(
-        token=_secret(settings.slack_bot_token), base_url=settings.slack_api_url, session=session, timeout=10
+    token, api_url = _secret(settings.slack_bot_token), settings.slack_api_url
+    # bolt, profile look-ups and the outbox deliverer: no rate-limit retry in the client (the deliverer turns
+    # `ratelimited` into DeliveryError(retry_after=...) and the outbox waits; see bot/slack/deliver.py).
+    client = AsyncWebClient(token=token, base_url=api_url, session=session, timeout=10)
+    # Interactive replies (mention/DM answers, modals, response_url follow-ups) have no outbox behind them: a
+    # rate-limited one is retried once after Slack's Retry-After. Same aiohttp session, so same connections.
+    reply_client = AsyncWebClient(
+        token=token, base_url=api_url, session=session, timeout=10, retry_handlers=reply_retry_handlers()
     )
     bolt = AsyncApp(
         name="ictbot",
@@ -61,11 +74,11 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
     )
     background = Background()
     profiles = Profiles(client, runtime.store, background)
-    SlackListeners(runtime, profiles, SlackReplies(client), background).register(bolt)
+    SlackListeners(runtime, profiles, SlackReplies(reply_client), background).register(bolt)
     deliverer = SlackDeliverer(client, runtime.store, settings.slack_support_channel)
     app_token = _secret(settings.slack_app_token)
     socket_mode = SocketMode(bolt, app_token) if app_token else None
-    return SlackChannel(bolt, client, background, profiles, deliverer, socket_mode)
+    return SlackChannel(bolt, client, reply_client, background, profiles, deliverer, socket_mode)
 
 
 async def slack_events(request: web.Request) -> web.Response:

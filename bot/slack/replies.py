@@ -1,7 +1,9 @@
 """Replies that cannot ride in the acknowledgement: modals, response_url follow-ups, posts, App Home.
 
 Everything here runs after Slack has had its ack (from bot.slack.background); a failure is logged and, where
-the person can still be reached, told to them.
+the person can still be reached, told to them. The client given here retries a rate-limited call once after
+Slack's Retry-After (bot.slack.app.reply_retry_handlers), and response_url follow-ups use its retry handlers
+and aiohttp session too, since nothing else would ever resend these answers.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ class SlackReplies:
     async def to_response_url(self, url: str, reply: Reply) -> None:
         """A follow-up in the conversation a command or click came from (ephemeral unless public)."""
         blocks, text = render_block_kit(reply)
-        response = await AsyncWebhookClient(url).send(
+        webhook = AsyncWebhookClient(url, session=self.client.session, retry_handlers=self.client.retry_handlers)
+        response = await webhook.send(
             text=text, blocks=blocks, response_type=response_type(reply), replace_original=False
         )
         if response.status_code != 200:

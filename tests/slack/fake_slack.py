@@ -82,6 +82,11 @@ class FakeSlack:
     def fail(self, method: str, error: str, *, status: int = 200, headers: dict | None = None, times=None) -> None:
         self.failures[method] = Failure(error, status, headers or {}, times)
 
+    def rate_limit(self, method: str, *, retry_after: int = 1) -> None:
+        """The next call of `method` gets what Slack sends when it throttles: HTTP 429, `ratelimited`, and
+        Retry-After (whole seconds); the one after that succeeds."""
+        self.fail(method, "ratelimited", status=429, headers={"Retry-After": str(retry_after)}, times=1)
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 

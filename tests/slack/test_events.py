@@ -27,6 +27,16 @@ async def test_explicit_request_in_a_mention_is_raised_at_once_and_answered_priv
     assert "ICT-1 raised" in answer.args["text"]
 
 
+async def test_a_rate_limited_answer_is_sent_again_after_retry_after_so_the_ref_is_not_lost(workspace):
+    workspace.fake.rate_limit("chat.postEphemeral", retry_after=1)
+    await workspace.event(mention("raise a ticket: the projector in room 5 is dead"), event_id="EvLimited")
+    await workspace.settle()  # waits out the Retry-After (about a second)
+    refused, answer = workspace.fake.of("chat.postEphemeral")
+    assert refused.args == answer.args
+    assert "ICT-1 raised" in answer.args["text"]
+    assert "chat.postEphemeral" not in workspace.fake.failures  # the second call was the one Slack accepted
+
+
 async def test_a_problem_gets_an_offer_with_a_create_button_and_self_help(workspace):
     await workspace.event(mention("my VPN keeps dropping"), event_id="Ev2")
     await workspace.settle()

@@ -702,14 +702,7 @@ class Store:
         """The requester, agents and admins see a request; to anyone else it does not exist."""
         number = parse_ticket_ref(ref)
         async with self._read() as s:
-            viewer = await s.scalar(select(m.User).where(m.User.key == viewer_key))
-            ticket = await s.get(m.SupportRequest, number)
-            if (
-                ticket is None
-                or viewer is None
-                or not (ticket.requester_key == viewer.key or viewer.is_agent or viewer.is_admin)
-            ):
-                raise NotFound(f"I can't find ICT-{number}.")
+            ticket, _viewer = await self._load_visible(s, number, viewer_key)
             events = ()
             if with_events:
                 events = (
@@ -765,6 +758,14 @@ class Store:
             ).all()
             total = await s.scalar(select(func.count()).select_from(r).where(*match))
             return [_ticket(t) for t in rows], total
+
+    async def _load_visible(self, s: AsyncSession, number: int, user_key: str) -> tuple[m.SupportRequest, m.User]:
+        """A request its requester, agents and admins may see; to anyone else it does not exist."""
+        user = await s.scalar(select(m.User).where(m.User.key == user_key))
+        ticket = await s.get(m.SupportRequest, number)
+        if ticket is None or user is None or not (ticket.requester_key == user.key or user.is_agent or user.is_admin):
+            raise NotFound(f"I can't find ICT-{number}.")
+        return ticket, user
 
     async def _load_for_agent(self, s: AsyncSession, number: int, actor_key: str) -> tuple[m.SupportRequest, m.User]:
         actor = await s.scalar(select(m.User).where(m.User.key == actor_key))
@@ -874,14 +875,7 @@ class Store:
             raise InvalidInput("Say what you want to add to the request.")
         now = now or utcnow()
         async with self._write.begin() as s:
-            author = await s.scalar(select(m.User).where(m.User.key == author_key))
-            ticket = await s.get(m.SupportRequest, number)
-            if (
-                ticket is None
-                or author is None
-                or not (ticket.requester_key == author.key or author.is_agent or author.is_admin)
-            ):
-                raise NotFound(f"I can't find ICT-{number}.")
+            ticket, author = await self._load_visible(s, number, author_key)
             if not ticket.is_open:
                 raise Conflict(f"ICT-{number} is {ticket.status}; raise a new request if the problem is back.")
             if ticket.status == TicketStatus.WAITING.value and ticket.requester_key == author.key:

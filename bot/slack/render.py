@@ -25,7 +25,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.text import render_text
 from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks)
@@ -46,6 +45,8 @@ OPTION_TEXT = 75
 OPTION_VALUE = 150
 OPTIONS = 100
 FALLBACK_TEXT = 3000
+FALLBACK_ITEMS = 10  # item titles listed in the fallback of a reply with no text
+FALLBACK_ITEM_TEXT = 100
 TEXT_SECTIONS = 4  # a long text is spread over at most this many sections, then cut
 
 ACTION_PREFIX = "ict"
@@ -174,8 +175,21 @@ def form_opener(form: Form) -> Button:
 
 
 def fallback_text(reply: Reply) -> str:
-    """The plain `text` every message carries (notifications, screen readers, old clients)."""
-    return mrkdwn(render_text(reply), FALLBACK_TEXT) or "ICT Assistant"
+    """The plain `text` every message carries: what push notifications, screen readers and old clients show.
+
+    Compact, unlike the console rendering: the title, then the text; a reply with no text lists its items'
+    titles, one short line each. Escaped like everything else, and within Slack's limit.
+    """
+    lines = [reply.title] if reply.title else []
+    if reply.text:
+        lines.append(reply.text)
+    elif reply.items:
+        shown = reply.items[:FALLBACK_ITEMS]
+        lines += [clip(item.title, FALLBACK_ITEM_TEXT) for item in shown]
+        hidden = len(reply.items) - len(shown) + reply.more
+        if hidden:
+            lines.append(f"\u2026and {hidden} more.")
+    return mrkdwn("\n".join(lines), FALLBACK_TEXT) or "ICT Assistant"
 
 
 def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple[list[dict], str]:

@@ -73,9 +73,36 @@ def test_a_long_list_is_cut_with_and_n_more_and_the_narrower_command():
 
 
 def test_more_beyond_the_items_is_shown_even_when_all_items_fit():
-    blocks, text = render_block_kit(Reply(text="t", items=(Item(title="a"),), more=3, more_hint="tickets"))
+    blocks, _ = render_block_kit(Reply(text="t", items=(Item(title="a"),), more=3, more_hint="tickets"))
     assert "\u2026and 3 more. Try `tickets`." in texts(blocks)
-    assert "...and 3 more" in text
+
+
+def test_the_fallback_text_is_the_title_then_the_text_without_console_decoration():
+    reply = Reply(
+        title="ICT-1 raised",
+        text="Thanks Rob, I've logged ICT-1 & will message you.",
+        tone=Tone.SUCCESS,
+        fields=(Field("Summary", "printer jammed"),),
+        items=(Item(title="not in the fallback"),),
+        buttons=(Button("View request", "ticket", "ICT-1"),),
+        footer="a footer",
+    )
+    _, text = render_block_kit(reply)
+    assert text == "ICT-1 raised\nThanks Rob, I've logged ICT-1 &amp; will message you."
+
+
+def test_a_reply_with_no_text_falls_back_to_short_item_lines():
+    items = tuple(Item(title=f"ICT-{n} <b>" + "x" * 300, text="details", rag="red") for n in range(12))
+    _, text = render_block_kit(Reply(title="Queue", text="", items=items, more=5))
+    lines = text.split("\n")
+    assert lines[0] == "Queue"
+    assert lines[1].startswith("ICT-0 &lt;b&gt;x") and len(lines[1]) <= 110 and lines[1].endswith("\u2026")
+    assert len(lines) == 12 and lines[-1] == "\u2026and 7 more."  # 10 titles, then the 2 left and 5 more
+
+
+def test_the_fallback_text_stays_within_slacks_limit():
+    _, text = render_block_kit(Reply(title="T", text="&" * 5000))
+    assert len(text) <= 3000 and text.startswith("T\n&amp;") and "&amp&" not in text
 
 
 def test_many_fields_are_split_ten_to_a_section():

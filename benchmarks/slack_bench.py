@@ -4,11 +4,15 @@ Compares our whole stack (bolt AsyncApp with process_before_response=True, the h
 sample plan) with a bare slack-bolt app on the same machine that acknowledges `/ict` with a constant text
 (bolt's defaults), and for reference the same bare app with process_before_response=True.
 
-Each server runs in its own process; the load comes from wrk (Debian package `wrk`) when it is installed,
-otherwise from a Python aiohttp load generator in another process. A local fake Web API answers the few calls
-the apps make (auth.test, users.info). Prints requests/s, p50 and p99 for each, and the throughput ratio.
+Each server runs in its own process, started once and kept up for all the rounds; each round loads every
+server in turn, rotating the order so each takes each slot, and the throughput ratio is computed per round
+(servers measured seconds apart, under the same machine load) and reported as the median over the rounds,
+with the bare app's spread across rounds as a noise indicator. The load comes from wrk (Debian package `wrk`)
+when it is installed, otherwise from a Python aiohttp load generator in another process. A local fake Web API
+answers the few calls the apps make (auth.test, users.info).
 
-    .venv/bin/python benchmarks/slack_bench.py [--seconds 10] [--connections 50] [--generator wrk|python]
+    .venv/bin/python benchmarks/slack_bench.py [--rounds 3] [--seconds 10] [--connections 50]
+        [--generator wrk|python] [--canned] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -258,25 +263,19 @@ def load_with_python(url: str, seconds: int, connections: int) -> dict:
 # ------------------------------------------------------------ the run
 
 
-def measure(name: str, server_args: list[str], port: int, args) -> dict:
-    url = f"http://127.0.0.1:{port}/slack/events"
-    proc = start(*server_args)
-    try:
-        asyncio.run(_wait_ready(url))
-        load = load_with_wrk if args.generator == "wrk" else load_with_python
-        load(url, 2, args.connections)  # warm up: caches, JIT-free but connection pools and SQLite pages
-        result = load(url, args.seconds, args.connections)
-    finally:
-        stop(proc)
-    result["name"] = name
-    return result
+def load(url: str, seconds: int, args) -> dict:
+    return (load_with_wrk if args.generator == "wrk" else load_with_python)(url, seconds, args.connections)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; each measures every server once")
     parser.add_argument("--generator", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument(
+        "--canned", action="store_true", help="also measure our Slack layer with the status reply precomputed"
+    )
     parser.add_argument(
         "--database-url",
         help="database for our app (default: a fresh SQLite file); e.g. an empty PostgreSQL database "
@@ -287,43 +286,93 @@ def main() -> int:
     api_port = free_port()
     backend = (args.database_url or "sqlite").split(":", 1)[0].split("+", 1)[0]
     fake = start("_fake", str(api_port))
-    results = []
+    procs: list[subprocess.Popen] = []
+    rounds: list[dict[str, dict]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            runs = [
+            servers = [
                 (
-                    f"ICT Assistant (/ict status), {backend}",
-                    [
-                        "_ours",
-                        str(free_port()),
-                        str(api_port),
-                        args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db",
-                    ],
+                    OURS,
+                    ["_ours", str(free_port()), str(api_port), args.database_url or f"sqlite+aiosqlite:///{tmp}/b.db"],
                 ),
-                ("bare slack-bolt, defaults", ["_bare", str(free_port()), str(api_port), "0"]),
-                (
-                    "diagnostic: our Slack layer, reply precomputed",
-                    ["_canned", str(free_port()), str(api_port), f"sqlite+aiosqlite:///{tmp}/canned.db"],
-                ),
-                ("bare slack-bolt, process_before_response", ["_bare", str(free_port()), str(api_port), "1"]),
+                (BARE, ["_bare", str(free_port()), str(api_port), "0"]),
+                (BARE_PBR, ["_bare", str(free_port()), str(api_port), "1"]),
             ]
-            for name, server_args in runs:
-                results.append(measure(name, server_args, int(server_args[1]), args))
+            if args.canned:
+                servers.append(
+                    (CANNED, ["_canned", str(free_port()), str(api_port), f"sqlite+aiosqlite:///{tmp}/c.db"])
+                )
+            # Every server is started once and stays up for all the rounds (idle while another is measured),
+            # so each round compares the same warmed-up processes; only the machine's load differs.
+            urls = {}
+            for name, server_args in servers:
+                procs.append(start(*server_args))
+                urls[name] = f"http://127.0.0.1:{server_args[1]}/slack/events"
+            for url in urls.values():
+                asyncio.run(_wait_ready(url))
+                load(url, 2, args)  # warm up: connection pools, SQLite pages, caches
+            names = [name for name, _ in servers]
+            for r in range(args.rounds):
+                order = names[r % len(names) :] + names[: r % len(names)]  # each server takes each slot in turn
+                results = {}
+                for name in order:
+                    results[name] = load(urls[name], args.seconds, args)
+                rounds.append(results)
+                print(
+                    f"round {r + 1}/{args.rounds}: "
+                    + ", ".join(f"{SHORT[name]} {results[name]['rps']:.0f}" for name in order)
+                    + " req/s",
+                    flush=True,
+                )
     finally:
+        for proc in procs:
+            stop(proc)
         stop(fake)
 
-    print(
-        f"\nPOST /slack/events, signed /ict status, {args.connections} connections, {args.seconds}s, load: {args.generator}"
-    )
-    print(f"{'':45} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for r in results:
-        print(f"{r['name']:45} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:8d}")
-    ours, bare = results[0], results[1]
-    print(f"\nthroughput ratio, ours / bare bolt (defaults): {ours['rps'] / bare['rps']:.2f}x (target >= 0.7x)")
-    print(f"ours / bare bolt (process_before_response): {ours['rps'] / results[3]['rps']:.2f}x")
-    print(f"our Slack layer alone / bare bolt (defaults): {results[2]['rps'] / bare['rps']:.2f}x")
-    print(f"our p99 {ours['p99']:.1f} ms against Slack's 3000 ms ack deadline")
+    report(rounds, [name for name in (OURS, BARE, BARE_PBR, CANNED) if name in rounds[0]], backend, args)
     return 0
+
+
+OURS = "ICT Assistant (/ict status)"
+BARE = "bare slack-bolt, defaults"
+BARE_PBR = "bare slack-bolt, process_before_response"
+CANNED = "diagnostic: our Slack layer, reply precomputed"
+SHORT = {OURS: "ours", BARE: "bare", BARE_PBR: "bare-pbr", CANNED: "canned"}
+
+
+def report(rounds: list[dict[str, dict]], names: list[str], backend: str, args) -> None:
+    print(
+        f"\nPOST /slack/events, signed /ict status, {args.connections} connections, {args.seconds}s per server per "
+        f"round, {len(rounds)} rounds, load: {args.generator}, our database: {backend}"
+    )
+    print(f"{'':48} {'round':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for name in names:
+        for i, results in enumerate(rounds, 1):
+            r = results[name]
+            print(
+                f"{name if i == 1 else '':48} {i:5d} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:8d}"
+            )
+
+    def ratios(a: str, b: str) -> list[float]:
+        return [results[a]["rps"] / results[b]["rps"] for results in rounds]
+
+    def show(label: str, values: list[float]) -> str:
+        each = ", ".join(f"{v:.2f}" for v in values)
+        return f"{label}: median {statistics.median(values):.2f}x (per round: {each})"
+
+    print()
+    print(show("throughput ratio, ours / bare bolt (defaults)", ratios(OURS, BARE)) + "; target >= 0.7x")
+    print(show("ours / bare bolt (process_before_response)", ratios(OURS, BARE_PBR)))
+    if CANNED in names:
+        print(show("our Slack layer alone / bare bolt (defaults)", ratios(CANNED, BARE)))
+    bare = [results[BARE]["rps"] for results in rounds]
+    spread = (max(bare) - min(bare)) / statistics.median(bare)
+    print(
+        f"noise: the bare app's req/s ranged {min(bare):.0f} to {max(bare):.0f} across rounds "
+        f"({spread:.0%} of its median)"
+    )
+    p99 = statistics.median([results[OURS]["p99"] for results in rounds])
+    print(f"our median p99 {p99:.1f} ms against Slack's 3000 ms ack deadline")
 
 
 if __name__ == "__main__":

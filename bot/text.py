@@ -1,4 +1,4 @@
-"""Plain-text renderer of the neutral reply model (the console, logs, and every message's fallback text)."""
+"""Plain-text renderer of the neutral reply model (the console and logs)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plain-text renderer of the neutral reply model (the console and logs)."""
+"""Plain-text renderer of the neutral reply model (the console, logs and plain-text messages)."""
 
 from __future__ import annotations
 

@@ -38,10 +38,7 @@ class SlackReplies:
             reply.form, intro=reply.text, private_metadata=encode_view_metadata(reply.form.private_metadata, channel)
         )
         try:
-            if push:
-                await self.client.views_push(trigger_id=trigger_id, view=view)
-            else:
-                await self.client.views_open(trigger_id=trigger_id, view=view)
+            await self._open_view(trigger_id, view, push=push)
         except SlackApiError as e:
             error = e.response.get("error")
             log.warning("could not open the %s form: %s", reply.form.form_id, error)
@@ -55,12 +52,16 @@ class SlackReplies:
         """A reply shown in a modal (clicks from App Home or from inside a modal)."""
         view = result_modal(reply)
         try:
-            if push:
-                await self.client.views_push(trigger_id=trigger_id, view=view)
-            else:
-                await self.client.views_open(trigger_id=trigger_id, view=view)
+            await self._open_view(trigger_id, view, push=push)
         except SlackApiError as e:
             log.warning("could not show a reply in a modal: %s", e.response.get("error"))
+
+    async def _open_view(self, trigger_id: str, view, *, push: bool) -> None:
+        """A new modal, or one pushed onto the modal the click came from."""
+        if push:
+            await self.client.views_push(trigger_id=trigger_id, view=view)
+        else:
+            await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def to_response_url(self, url: str, reply: Reply) -> None:
         """A follow-up in the conversation a command or click came from (ephemeral unless public)."""

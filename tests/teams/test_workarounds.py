@@ -12,6 +12,23 @@ from bot.teams.app import TEAMS
 from tests.teams.conftest import TeamsUser
 
 SAM = TeamsUser("aad-sam", "Sam Smith")
+
+
+async def proactive_turn(teams, callback) -> None:
+    """Run `callback` in a proactive turn in Sam's personal chat (as the outbox does)."""
+    from bot.teams.references import reference_from_dict
+
+    activity = teams.message(SAM, "x")
+    reference = {
+        "channelId": "msteams",
+        "serviceUrl": activity["serviceUrl"],
+        "conversation": {"id": "a:personal-aad-sam"},
+        "bot": activity["recipient"],
+        "user": activity["from"],
+    }
+    await teams.client.app[TEAMS].adapter.continue_conversation(reference_from_dict(reference), callback, "")
+
+
 STOCK_SAFE_CODES = [i for i in range(500) if i != 408] + [501, 505]  # msrest 0.7.1's list
 
 
@@ -48,22 +65,7 @@ async def test_connector_clients_made_during_a_turn_use_the_fixed_policy(teams):
         client = context.turn_state.get(endpoint.adapter.BOT_CONNECTOR_CLIENT_KEY)
         seen.append(type(client.config.retry_policy).safe_codes)
 
-    from bot.teams.references import reference_from_dict
-
-    reference = teams.message(SAM, "x")
-    await endpoint.adapter.continue_conversation(
-        reference_from_dict(
-            {
-                "channelId": "msteams",
-                "serviceUrl": reference["serviceUrl"],
-                "conversation": {"id": "a:personal-aad-sam"},
-                "bot": reference["recipient"],
-                "user": reference["from"],
-            }
-        ),
-        capture,
-        "",
-    )
+    await proactive_turn(teams, capture)
     assert seen and isinstance(seen[0], frozenset)
 
 
@@ -184,7 +186,6 @@ async def test_a_turn_gets_a_user_token_client_built_only_when_used(teams):
     from botframework.connector.auth import UserTokenClient
 
     from bot.teams.adapter import LazyUserTokenClient
-    from bot.teams.references import reference_from_dict
 
     endpoint = teams.client.app[TEAMS]
     seen = []
@@ -192,20 +193,7 @@ async def test_a_turn_gets_a_user_token_client_built_only_when_used(teams):
     async def capture(context):
         seen.append(context.turn_state.get(endpoint.adapter.USER_TOKEN_CLIENT_KEY))
 
-    reference = teams.message(SAM, "x")
-    await endpoint.adapter.continue_conversation(
-        reference_from_dict(
-            {
-                "channelId": "msteams",
-                "serviceUrl": reference["serviceUrl"],
-                "conversation": {"id": "a:personal-aad-sam"},
-                "bot": reference["recipient"],
-                "user": reference["from"],
-            }
-        ),
-        capture,
-        "",
-    )
+    await proactive_turn(teams, capture)
     (client,) = seen
     assert isinstance(client, LazyUserTokenClient) and isinstance(client, UserTokenClient)
     assert client._client is None  # nothing built yet

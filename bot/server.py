@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from aiohttp import web
 from bot.metrics import CONTENT_TYPE
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from handlers.errors import new_error_id
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,9 @@ async def errors_middleware(request: web.Request, handler):
     except web.HTTPException:
         raise
     except Exception:
-        import uuid
-
-        error_id = uuid.uuid4().hex[:8]
+        error_id = new_error_id()
         log.exception("error id %s: %s %s failed", error_id, request.method, request.path)
-        return web.Response(
-            status=500,
-            text=json.dumps({"error": "internal error", "error_id": error_id}),
-            content_type="application/json",
-        )
+        return web.json_response({"error": "internal error", "error_id": error_id}, status=500)
 
 
 EVENT_ID_RETENTION = timedelta(days=7)

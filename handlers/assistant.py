@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from handlers import strategy, support
 from handlers.context import Context, UsageError
+from handlers.errors import new_error_id, sorry
 from handlers.formatting import clip, plural
 from handlers.messages import Sender
 from handlers.parser import closest_command, parse
@@ -162,18 +162,9 @@ class Assistant:
         except Conflict as e:
             return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "conflict")
         except Exception:
-            error_id = uuid.uuid4().hex[:8]
+            error_id = new_error_id()
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)
-            return Outcome(
-                Reply(
-                    tone=Tone.ERROR,
-                    text=f"Sorry, something went wrong on our side. Nothing was changed. "
-                    f"If it keeps happening, tell the service desk this error id: {error_id}",
-                    error_id=error_id,
-                ),
-                name,
-                "error",
-            )
+            return Outcome(sorry(error_id), name, "error")
 
     # ------------------------------------------------------------ small commands
 

@@ -5,7 +5,7 @@ All text here is plain user-visible text, never markup: renderers escape it for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -105,10 +105,3 @@ class Reply:
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None
     error_id: str | None = None  # set when an unexpected error was logged
-
-
-@dataclass(frozen=True, slots=True)
-class FormErrors:
-    """A submission with mistakes: messages keyed by input name, for the channel to show in the form."""
-
-    errors: dict[str, str] = field(default_factory=dict)

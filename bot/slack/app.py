@@ -8,7 +8,6 @@ deliverer are built in the app's start-up, once the runtime exists, and closed o
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 
 import aiohttp
@@ -28,6 +27,7 @@ from bot.slack.profiles import Profiles
 from bot.slack.replies import SlackReplies
 from bot.slack.scopes import EVENTS_PATH
 from bot.slack.socket_mode import SocketMode
+from handlers.errors import new_error_id
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ async def slack_events(request: web.Request) -> web.Response:
     try:
         bolt_response = await request.app[SLACK].bolt.async_dispatch(bolt_request)
     except Exception:  # bolt itself choked on a payload: still no 500 and no trace for Slack to show
-        error_id = uuid.uuid4().hex[:8]
+        error_id = new_error_id()
         log.exception("error id %s: Slack payload could not be dispatched", error_id)
         return web.json_response({"response_type": "ephemeral", "text": f"Sorry, that failed (error id {error_id})."})
     return await to_aiohttp_response(bolt_response)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Coroutine
+
+from handlers.errors import new_error_id
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class Background:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("error id %s: Slack background work %s failed", uuid.uuid4().hex[:8], name)
+            log.exception("error id %s: Slack background work %s failed", new_error_id(), name)
             return None
 
     @property

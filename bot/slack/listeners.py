@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -23,21 +22,12 @@ from bot.slack.render import clip, render_block_kit, result_modal
 from bot.slack.replies import SlackReplies, response_type
 from bot.slack.scopes import COMMAND
 from handlers import Origin
-from handlers.reply import Reply, Tone
+from handlers.errors import new_error_id, sorry
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "slack"
 ANY = re.compile(r".*")
-
-
-def _sorry(error_id: str) -> Reply:
-    return Reply(
-        tone=Tone.ERROR,
-        text="Sorry, something went wrong on our side. If it keeps happening, tell the service desk this "
-        f"error id: {error_id}",
-        error_id=error_id,
-    )
 
 
 class SlackListeners:
@@ -167,10 +157,10 @@ class SlackListeners:
 
     async def on_error(self, error: Exception, request: AsyncBoltRequest) -> BoltResponse:
         """Never a 500 or a stack trace to Slack: log with an id, and show the id where someone can see it."""
-        error_id = uuid.uuid4().hex[:8]
+        error_id = new_error_id()
         log.error("error id %s: Slack listener failed", error_id, exc_info=error)
         body = request.body or {}
-        reply = _sorry(error_id)
+        reply = sorry(error_id, nothing_changed=False)  # the failure may follow a committed change
         if body.get("command"):
             blocks, text = render_block_kit(reply)
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text, "blocks": blocks})

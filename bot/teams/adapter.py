@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -37,6 +36,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
 from bot.teams.errors import TeamsConfigError
+from handlers.errors import new_error_id, sorry
 
 log = logging.getLogger(__name__)
 
@@ -246,10 +246,7 @@ def message_response(text: str) -> InvokeResponse:
 
 
 def error_text(error_id: str) -> str:
-    return (
-        "Sorry, something went wrong on our side. Nothing was changed. "
-        f"If it keeps happening, tell the service desk this error id: {error_id}"
-    )
+    return sorry(error_id).text
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -259,7 +256,7 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     (a 500 would only show Teams' own "something went wrong", without the id)."""
     if isinstance(error, TenantRefused):
         raise error
-    error_id = uuid.uuid4().hex[:8]
+    error_id = new_error_id()
     log.error("error id %s: Teams turn failed", error_id, exc_info=(type(error), error, error.__traceback__))
     try:
         if context.activity.type == ActivityTypes.invoke:

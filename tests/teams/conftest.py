@@ -18,7 +18,10 @@ from bot.teams.app import setup_teams
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT_ID = "28:ict-assistant-bot"
-SCHEMAS = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "schemas"
+#: The published schemas, kept in the repository (see tests/schemas/README.md).
+SCHEMAS = __import__("pathlib").Path(__file__).resolve().parents[1] / "schemas"
+CARD_SCHEMA = SCHEMAS / "adaptive-card-1.5.structure.json"
+MANIFEST_SCHEMA = SCHEMAS / "teams-manifest-v1.29.structure.json"
 
 
 @dataclass
@@ -222,7 +225,7 @@ def teams(teams_app) -> Teams:
 
 @pytest.fixture
 def card_schema() -> dict:
-    return json.loads((SCHEMAS / "adaptive-card-1.5.schema.json").read_text())
+    return json.loads(CARD_SCHEMA.read_text())
 
 
 @pytest.fixture

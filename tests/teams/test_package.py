@@ -13,14 +13,14 @@ from PIL import Image
 
 from bot.cli import main
 from bot.teams.package import PLACEHOLDER_APP_ID, PLACEHOLDER_HOST, build_manifest
-from tests.teams.conftest import SCHEMAS
+from tests.teams.conftest import MANIFEST_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 
 
 def validate_manifest(manifest: dict) -> None:
-    schema = json.loads((SCHEMAS / "teams-manifest-v1.29.schema.json").read_text())
+    schema = json.loads(MANIFEST_SCHEMA.read_text())
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = list(validator.iter_errors(manifest))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]

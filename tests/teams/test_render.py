@@ -187,9 +187,9 @@ def _validator():
 
     import jsonschema
 
-    from tests.teams.conftest import SCHEMAS
+    from tests.teams.conftest import CARD_SCHEMA
 
-    return jsonschema.Draft6Validator(json.loads((SCHEMAS / "adaptive-card-1.5.schema.json").read_text()))
+    return jsonschema.Draft6Validator(json.loads(CARD_SCHEMA.read_text()))
 
 
 VALIDATOR = _validator()

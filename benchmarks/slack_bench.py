@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -33,8 +34,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import support_burst
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 SECRET = "benchmark-signing-secret"
 TOKEN = "xoxb-benchmark"
@@ -72,17 +76,38 @@ def signed_status_request() -> tuple[str, dict[str, str]]:
 # ------------------------------------------------------------ the processes
 
 
-def run_fake_api(port: int) -> None:
+def run_fake_api(port: int, latency_ms: float = 0.0) -> None:
+    """auth.test, users.info (anyone), chat.postMessage counted by the request marker its text carries
+    (GET /api/_posts returns {marker: posts}); everything else answers ok. latency_ms delays each answer."""
+    from collections import Counter
+
     from aiohttp import web
+    from support_burst import MARKER
+
+    posts: Counter = Counter()
+    sent = itertools.count(1)
+
+    async def args(request: web.Request) -> dict:
+        if request.content_type == "application/json":
+            return {**request.query, **(await request.json())}
+        return {**request.query, **(await request.post())}
 
     async def api(request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if method == "_posts":
+            return web.json_response(posts)
+        if latency_ms:
+            await asyncio.sleep(latency_ms / 1000)
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"})
         if method == "users.info":
-            return web.json_response(
-                {"ok": True, "user": {"id": "UBENCH", "profile": {"real_name": "Bench Mark", "email": "b@x.gov.uk"}}}
-            )
+            user = (await args(request)).get("user") or "UBENCH"
+            profile = {"real_name": f"Bench {user}", "email": f"{user.lower()}@bench.gov.uk"}
+            return web.json_response({"ok": True, "user": {"id": user, "profile": profile}})
+        if method == "chat.postMessage":
+            found = MARKER.search((await args(request)).get("text") or "")
+            posts[found[0] if found else "-"] += 1
+            return web.json_response({"ok": True, "channel": "CDESK", "ts": f"1700000000.{next(sent):06d}"})
         return web.json_response({"ok": True})
 
     app = web.Application()
@@ -90,7 +115,7 @@ def run_fake_api(port: int) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 
-def run_ours(port: int, api_port: int, database_url: str, canned: bool = False) -> None:
+def run_ours(port: int, api_port: int, database_url: str, canned: bool = False, profile: str = "") -> None:
     """Our server. canned (a diagnostic): the status reply is computed once at start-up and every command
     returns it, so the figures show the Slack layer alone (bolt, listener, Block Kit) without handlers/storage."""
     import logging
@@ -106,6 +131,7 @@ def run_ours(port: int, api_port: int, database_url: str, canned: bool = False) 
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/",
+        SLACK_SUPPORT_CHANNEL="#ict-desk",
         ICTBOT_TEAMS_ENABLED=False,
     )
     from aiohttp import web
@@ -126,7 +152,18 @@ def run_ours(port: int, api_port: int, database_url: str, canned: bool = False) 
             yield
 
         app.cleanup_ctx.append(can_status)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    if not profile:
+        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile)
 
 
 def run_bare(port: int, api_port: int, process_before_response: bool) -> None:
@@ -270,31 +307,49 @@ def load(url: str, seconds: int, args) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--connections", type=int, default=50, help="connections of the status scenario")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; each measures every server once")
+    parser.add_argument("--scenario", choices=["status", "support", "all"], default="all")
+    parser.add_argument(
+        "--support-connections", default="50,128", help="connection counts of the support scenario (comma-separated)"
+    )
     parser.add_argument("--generator", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument(
         "--canned", action="store_true", help="also measure our Slack layer with the status reply precomputed"
     )
+    parser.add_argument("--api-latency-ms", type=float, default=0.0, help="delay of every fake Web API answer")
+    parser.add_argument("--profile", help="write a cProfile of our server process (event-loop thread) to this file")
     parser.add_argument(
         "--database-url",
-        help="database for our app (default: a fresh SQLite file); e.g. an empty PostgreSQL database "
-        "postgresql+asyncpg://postgres@127.0.0.1:5432/ictbot_slack_bench (migrated and seeded on start)",
+        help="database for our app (default: a fresh SQLite file). A PostgreSQL database given here is WIPED "
+        "(every ictbot table and alembic_version dropped, then migrated afresh): give it one of its own. "
+        "A SQLite URL must name a file that does not exist yet.",
     )
     args = parser.parse_args()
+    if args.scenario != "status" and args.generator != "wrk":
+        parser.error("the support scenario needs wrk (Debian package wrk)")
+    support_connections = [int(c) for c in args.support_connections.split(",") if c.strip()]
 
     api_port = free_port()
     backend = (args.database_url or "sqlite").split(":", 1)[0].split("+", 1)[0]
-    fake = start("_fake", str(api_port))
+    fake = start("_fake", str(api_port), str(args.api_latency_ms))
+    api_url = f"http://127.0.0.1:{api_port}/api/"
     procs: list[subprocess.Popen] = []
-    rounds: list[dict[str, dict]] = []
+    status_rounds: list[dict[str, dict]] = []
+    support_rounds: list[dict[tuple[int, str], dict]] = []
+    checks: list[tuple[bool, str]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/b.db"
+            from storage.db import is_sqlite
+
+            if not is_sqlite(database_url):
+                from handlers_bench import reset_schema
+
+                asyncio.run(reset_schema(database_url))
+            ours_args = ["_ours", str(free_port()), str(api_port), database_url, args.profile or ""]
             servers = [
-                (
-                    OURS,
-                    ["_ours", str(free_port()), str(api_port), args.database_url or f"sqlite+aiosqlite:///{tmp}/b.db"],
-                ),
+                (OURS, ours_args),
                 (BARE, ["_bare", str(free_port()), str(api_port), "0"]),
                 (BARE_PBR, ["_bare", str(free_port()), str(api_port), "1"]),
             ]
@@ -311,33 +366,64 @@ def main() -> int:
             for url in urls.values():
                 asyncio.run(_wait_ready(url))
                 load(url, 2, args)  # warm up: connection pools, SQLite pages, caches
+            runs = itertools.count(1)
+            if args.scenario != "status":  # warm up: the burst's people are known, the outbox has run
+                run = next(runs)
+                warm = support_burst.load(urls[OURS], run, 2, 10, SECRET)
+                print(f"support warm-up check: {support_burst.check(warm, database_url, api_url, run, 10)[1]}")
             names = [name for name, _ in servers]
-            for r in range(args.rounds):
+            for r in range(args.rounds if args.scenario != "support" else 0):
                 order = names[r % len(names) :] + names[: r % len(names)]  # each server takes each slot in turn
                 results = {}
                 for name in order:
                     results[name] = load(urls[name], args.seconds, args)
-                rounds.append(results)
+                status_rounds.append(results)
                 print(
-                    f"round {r + 1}/{args.rounds}: "
+                    f"status round {r + 1}/{args.rounds}: "
                     + ", ".join(f"{SHORT[name]} {results[name]['rps']:.0f}" for name in order)
                     + " req/s",
                     flush=True,
                 )
+            pair = [OURS, BARE]
+            for r in range(args.rounds if args.scenario != "status" else 0):
+                results = {}
+                for connections in support_connections:
+                    for name in pair[r % 2 :] + pair[: r % 2]:
+                        run = next(runs)
+                        burst = support_burst.load(urls[name], run, args.seconds, connections, SECRET)
+                        results[connections, name] = vars(burst)
+                        if name == OURS:
+                            checks.append(support_burst.check(burst, database_url, api_url, run, connections))
+                            print(f"  check, {connections} connections: {checks[-1][1]}", flush=True)
+                    print(
+                        f"support round {r + 1}/{args.rounds}, {connections} connections: "
+                        f"ours {results[connections, OURS]['rps']:.0f}, bare {results[connections, BARE]['rps']:.0f} "
+                        "req/s",
+                        flush=True,
+                    )
+                support_rounds.append(results)
     finally:
         for proc in procs:
             stop(proc)
         stop(fake)
 
-    report(rounds, [name for name in (OURS, BARE, BARE_PBR, CANNED) if name in rounds[0]], backend, args)
+    if status_rounds:
+        report(
+            status_rounds, [name for name in (OURS, BARE, BARE_PBR, CANNED) if name in status_rounds[0]], backend, args
+        )
+    if support_rounds:
+        report_support(support_rounds, support_connections, checks, backend, args)
     return 0
 
 
-OURS = "ICT Assistant (/ict status)"
+OURS = "ICT Assistant"
 BARE = "bare slack-bolt, defaults"
 BARE_PBR = "bare slack-bolt, process_before_response"
 CANNED = "diagnostic: our Slack layer, reply precomputed"
 SHORT = {OURS: "ours", BARE: "bare", BARE_PBR: "bare-pbr", CANNED: "canned"}
+#: The support scenario's targets (issue): against the bare app (defaults), and p99 by connections.
+SUPPORT_RATIO_TARGET = 0.25
+SUPPORT_P99_TARGET_MS = {50: 1000.0, 128: 2500.0}
 
 
 def report(rounds: list[dict[str, dict]], names: list[str], backend: str, args) -> None:
@@ -356,10 +442,6 @@ def report(rounds: list[dict[str, dict]], names: list[str], backend: str, args) 
     def ratios(a: str, b: str) -> list[float]:
         return [results[a]["rps"] / results[b]["rps"] for results in rounds]
 
-    def show(label: str, values: list[float]) -> str:
-        each = ", ".join(f"{v:.2f}" for v in values)
-        return f"{label}: median {statistics.median(values):.2f}x (per round: {each})"
-
     print()
     print(show("throughput ratio, ours / bare bolt (defaults)", ratios(OURS, BARE)) + "; target >= 0.7x")
     print(show("ours / bare bolt (process_before_response)", ratios(OURS, BARE_PBR)))
@@ -375,13 +457,53 @@ def report(rounds: list[dict[str, dict]], names: list[str], backend: str, args) 
     print(f"our median p99 {p99:.1f} ms against Slack's 3000 ms ack deadline")
 
 
+def show(label: str, values: list[float]) -> str:
+    each = ", ".join(f"{v:.2f}" for v in values)
+    return f"{label}: median {statistics.median(values):.2f}x (per round: {each})"
+
+
+def report_support(
+    rounds: list[dict[tuple[int, str], dict]], connections: list[int], checks: list[tuple[bool, str]], backend, args
+) -> None:
+    print(
+        f"\nPOST /slack/events, signed /ict support <new text each time> from {len(support_burst.USERS)} people, "
+        f"{args.seconds}s per server per round, {len(rounds)} rounds, load: wrk, our database: {backend}, "
+        f"fake Web API latency {args.api_latency_ms:g} ms"
+    )
+    print(f"{'':28} {'conns':>5} {'round':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name in (OURS, BARE):
+        for c in connections:
+            for i, results in enumerate(rounds, 1):
+                r = results[c, name]
+                label = name if c == connections[0] and i == 1 else ""
+                print(f"{label:28} {c:5d} {i:5d} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d}")
+    print()
+    for c in connections:
+        ratios = [results[c, OURS]["rps"] / results[c, BARE]["rps"] for results in rounds]
+        p50 = statistics.median(results[c, OURS]["p50"] for results in rounds)
+        p99 = statistics.median(results[c, OURS]["p99"] for results in rounds)
+        target = SUPPORT_P99_TARGET_MS.get(c)
+        print(
+            show(f"{c} connections: ours / bare bolt (defaults)", ratios)
+            + f" (target >= {SUPPORT_RATIO_TARGET}x); our median p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+            + (f" (target < {target:.0f} ms)" if target else "")
+        )
+    failed = [line for ok, line in checks if not ok]
+    print(
+        f"checks: {len(checks) - len(failed)} of {len(checks)} runs stored every acknowledged request once and "
+        "sent its triage post once" + ("" if not failed else "; FAILED:\n  " + "\n  ".join(failed))
+    )
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         role, rest = sys.argv[1], sys.argv[2:]
         if role == "_fake":
-            run_fake_api(int(rest[0]))
+            run_fake_api(int(rest[0]), float(rest[1]) if len(rest) > 1 else 0.0)
         elif role in ("_ours", "_canned"):
-            run_ours(int(rest[0]), int(rest[1]), rest[2], canned=role == "_canned")
+            run_ours(
+                int(rest[0]), int(rest[1]), rest[2], canned=role == "_canned", profile=rest[3] if len(rest) > 3 else ""
+            )
         elif role == "_bare":
             run_bare(int(rest[0]), int(rest[1]), rest[2] == "1")
         elif role == "_load":

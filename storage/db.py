@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage.write_queue import WriteQueue, WriteSessions
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ictbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -54,8 +56,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return engine
 
 
-def session_factories(engine: AsyncEngine):
-    """(reader, writer) session makers; the writer's transactions take SQLite's write lock at BEGIN."""
+def session_factories(engine: AsyncEngine) -> tuple[async_sessionmaker[AsyncSession], WriteSessions]:
+    """(reader, writer) session makers; the writer's transactions take SQLite's write lock at BEGIN, after
+    queueing for it in the process (see storage/write_queue.py)."""
     reader = async_sessionmaker(engine, expire_on_commit=False)
     writer = async_sessionmaker(engine.execution_options(sqlite_write=True), expire_on_commit=False)
-    return reader, writer
+    queue = WriteQueue.of(engine.sync_engine) if engine.dialect.name == "sqlite" else None
+    return reader, WriteSessions(writer, queue)

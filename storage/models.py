@@ -117,6 +117,7 @@ class SupportRequest(Base):
     __table_args__ = (
         Index("ix_requests_open_queue", "is_open", "priority", "created_at"),
         Index("ix_requests_requester_open", "requester_key", "is_open"),
+        Index("uq_requests_submission_key", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # ICT-<id>
@@ -142,6 +143,8 @@ class SupportRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sla_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The button press or form submission that raised it (one request per press, however often it arrives).
+    submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class TicketEvent(Base):

@@ -27,6 +27,7 @@ from storage.enums import (
     TicketStatus,
 )
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from storage.new_requests import NewRequests
 from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
@@ -241,6 +242,7 @@ class Store:
         """notify_channels: the channels (slack, teams) that want triage posts about new requests."""
         self.engine = engine
         self._read, self._write = session_factories(engine)
+        self._new_requests = NewRequests(self._write)
         self.notify_channels = tuple(notify_channels)
         #: Notifications this Store has queued: callers compare it before and after a command to know
         #: whether the outbox has anything new to deliver.
@@ -657,8 +659,12 @@ class Store:
         origin: Origin,
         location: str = "",
         contact: str = "",
+        submission_key: str | None = None,
         now: datetime | None = None,
     ) -> TicketRecord:
+        """A new request, with its first event and its outbox rows, written with any others raised at the same
+        moment (storage/new_requests.py). submission_key: the button press or form submission that raised it;
+        the same key again answers with the request it made then, and nothing new is written."""
         summary = " ".join(summary.split())
         if not summary:
             raise InvalidInput("A request needs a summary: say what is wrong.")
@@ -667,36 +673,33 @@ class Store:
         if priority not in tuple(Priority):
             raise InvalidInput("Priority is P1, P2, P3 or P4.")
         now = now or utcnow()
-        async with self._write.begin() as s:
-            requester = await s.scalar(select(m.User).where(m.User.key == requester_key))
-            if requester is None:
-                raise NotFound(f"No user {requester_key}.")
-            ticket = m.SupportRequest(
-                requester_key=requester.key,
-                requester_name=requester.display_name,
-                council=requester.council,
-                origin_platform=origin.platform,
-                origin_conversation=origin.conversation,
-                origin_thread=origin.thread,
-                origin_reference=origin.reference,
-                category=category,
-                priority=priority,
-                summary=summary[:200],
-                description=description.strip() or (summary if len(summary) > 200 else ""),
-                location=location.strip()[:200],
-                contact=contact.strip()[:200],
-                status=TicketStatus.NEW.value,
-                is_open=True,
-                created_at=now,
-                updated_at=now,
-                sla_due=now + SLA_TARGETS[priority],
-            )
-            s.add(ticket)
-            await s.flush()  # the id is the ICT number: unique and gap-tolerant on every database
+        values = dict(
+            origin_platform=origin.platform,
+            origin_conversation=origin.conversation,
+            origin_thread=origin.thread,
+            origin_reference=origin.reference,
+            category=category,
+            priority=priority,
+            summary=summary[:200],
+            description=description.strip() or (summary if len(summary) > 200 else ""),
+            location=location.strip()[:200],
+            contact=contact.strip()[:200],
+            status=TicketStatus.NEW.value,
+            is_open=True,
+            created_at=now,
+            updated_at=now,
+            sla_due=now + SLA_TARGETS[priority],
+        )
+
+        def companions(s: AsyncSession, ticket: m.SupportRequest, requester: m.User) -> None:
             self._event(s, ticket, requester.key, requester.display_name, "created", now, priority=priority)
             for channel in self.notify_channels:
                 self._notify(s, ticket, NoticeKind.NEW_REQUEST, channel, None, now)
-            return _ticket(ticket)
+
+        ticket, _made = await self._new_requests.create(
+            requester_key, values, companions, submission_key=submission_key
+        )
+        return _ticket(ticket)
 
     async def get_ticket(self, ref: str, viewer_key: str, *, with_events: bool = True) -> TicketRecord:
         """The requester, agents and admins see a request; to anyone else it does not exist."""
@@ -958,10 +961,14 @@ class Store:
             return [_notification(n) for n in rows.all()]
 
     async def mark_notification_sent(self, notification_id: int, *, now: datetime | None = None) -> None:
+        await self.mark_notifications_sent([notification_id], now=now)
+
+    async def mark_notifications_sent(self, notification_ids: Sequence[int], *, now: datetime | None = None) -> None:
+        """Several delivered notifications in one write (the outbox marks a pass's deliveries together)."""
         async with self._write.begin() as s:
             await s.execute(
                 update(m.Notification)
-                .where(m.Notification.id == notification_id)
+                .where(m.Notification.id.in_(list(notification_ids)))
                 .values(state=NoticeState.SENT.value, sent_at=now or utcnow(), attempts=m.Notification.attempts + 1)
             )
 

@@ -115,7 +115,9 @@ def run_fake_api(port: int, latency_ms: float = 0.0) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 
-def run_ours(port: int, api_port: int, database_url: str, canned: bool = False, profile: str = "") -> None:
+def run_ours(
+    port: int, api_port: int, database_url: str, canned: bool = False, profile: str = "", phases: bool = False
+) -> None:
     """Our server. canned (a diagnostic): the status reply is computed once at start-up and every command
     returns it, so the figures show the Slack layer alone (bolt, listener, Block Kit) without handlers/storage."""
     import logging
@@ -152,6 +154,17 @@ def run_ours(port: int, api_port: int, database_url: str, canned: bool = False, 
             yield
 
         app.cleanup_ctx.append(can_status)
+    if phases:
+        import phases as phase_times
+
+        from bot.server import RUNTIME
+
+        async def time_phases(app):
+            phase_times.install(app[RUNTIME].engine)
+            yield
+            print("\nour server, wall time by phase (all requests of the run):\n" + phase_times.report(), flush=True)
+
+        app.cleanup_ctx.append(time_phases)
     if not profile:
         web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
         return
@@ -318,6 +331,7 @@ def main() -> int:
         "--canned", action="store_true", help="also measure our Slack layer with the status reply precomputed"
     )
     parser.add_argument("--api-latency-ms", type=float, default=0.0, help="delay of every fake Web API answer")
+    parser.add_argument("--phases", action="store_true", help="print our server's wall time by phase at the end")
     parser.add_argument("--profile", help="write a cProfile of our server process (event-loop thread) to this file")
     parser.add_argument(
         "--database-url",
@@ -347,7 +361,14 @@ def main() -> int:
                 from handlers_bench import reset_schema
 
                 asyncio.run(reset_schema(database_url))
-            ours_args = ["_ours", str(free_port()), str(api_port), database_url, args.profile or ""]
+            ours_args = [
+                "_ours",
+                str(free_port()),
+                str(api_port),
+                database_url,
+                args.profile or "",
+                str(int(args.phases)),
+            ]
             servers = [
                 (OURS, ours_args),
                 (BARE, ["_bare", str(free_port()), str(api_port), "0"]),
@@ -501,9 +522,8 @@ if __name__ == "__main__":
         if role == "_fake":
             run_fake_api(int(rest[0]), float(rest[1]) if len(rest) > 1 else 0.0)
         elif role in ("_ours", "_canned"):
-            run_ours(
-                int(rest[0]), int(rest[1]), rest[2], canned=role == "_canned", profile=rest[3] if len(rest) > 3 else ""
-            )
+            profile, phases = [*rest[3:], "", "0"][:2]
+            run_ours(int(rest[0]), int(rest[1]), rest[2], role == "_canned", profile, phases == "1")
         elif role == "_bare":
             run_bare(int(rest[0]), int(rest[1]), rest[2] == "1")
         elif role == "_load":

@@ -13,8 +13,12 @@ from typing import Protocol
 
 from storage import Store
 from storage.records import NotificationRecord, TicketRecord
+from storage.write_queue import background_writes
 
 log = logging.getLogger(__name__)
+
+#: Deliveries under way at once (different requests; one request's notifications go in order).
+IN_FLIGHT = 8
 
 
 class DeliveryError(Exception):
@@ -32,10 +36,11 @@ class Deliverer(Protocol):
 
 
 class Outbox:
-    def __init__(self, store: Store, *, interval: float = 5.0, metrics=None):
+    def __init__(self, store: Store, *, interval: float = 5.0, metrics=None, in_flight: int = IN_FLIGHT):
         self.store = store
         self.interval = interval
         self.metrics = metrics
+        self.in_flight = in_flight
         self.deliverers: dict[str, Deliverer] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -60,6 +65,10 @@ class Outbox:
             self._task = None
 
     async def _loop(self) -> None:
+        with background_writes():  # never ahead of a person waiting for an answer (storage/write_queue.py)
+            await self._run()
+
+    async def _run(self) -> None:
         while True:
             try:
                 await self.drain()
@@ -70,7 +79,11 @@ class Outbox:
             self._wake.clear()
 
     async def drain(self) -> int:
-        """Deliver everything due now; returns how many were attempted."""
+        """Deliver everything due now; returns how many were attempted.
+
+        Each pass takes the due notifications and delivers those of different requests concurrently (at most
+        `in_flight` at once), those of one request in order (a triage post before its updates); the ones sent
+        are marked in one write after the pass, before the next pass looks for more, so each is sent once."""
         if not self.deliverers:
             return 0
         attempted = 0
@@ -79,11 +92,28 @@ class Outbox:
                 due = await self.store.due_notifications(list(self.deliverers))
                 if not due:
                     return attempted
+                attempted += len(due)
+                by_request: dict[int, list[NotificationRecord]] = {}
                 for notice in due:
-                    attempted += 1
-                    await self._deliver_one(notice)
+                    by_request.setdefault(notice.request_number, []).append(notice)
+                slots = asyncio.Semaphore(self.in_flight)
+                sent: list[int] = []
+                try:
+                    await asyncio.gather(*(self._deliver_in_order(group, slots, sent) for group in by_request.values()))
+                finally:
+                    if sent:
+                        await self.store.mark_notifications_sent(sent)
 
-    async def _deliver_one(self, notice: NotificationRecord) -> None:
+    async def _deliver_in_order(
+        self, notices: list[NotificationRecord], slots: asyncio.Semaphore, sent: list[int]
+    ) -> None:
+        async with slots:
+            for notice in notices:
+                if await self._deliver_one(notice):
+                    sent.append(notice.id)
+
+    async def _deliver_one(self, notice: NotificationRecord) -> bool:
+        """True when delivered (to be marked sent by the caller); a failure is recorded here."""
         deliverer = self.deliverers[notice.channel]
         try:
             ticket = await self.store.get_ticket_unchecked(notice.request_number)
@@ -106,8 +136,9 @@ class Outbox:
             await self.store.mark_notification_failed(notice.id, f"{type(e).__name__}: {e}")
             self._count(notice.channel, "error")
         else:
-            await self.store.mark_notification_sent(notice.id)
             self._count(notice.channel, "sent")
+            return True
+        return False
 
     def _count(self, channel: str, result: str) -> None:
         if self.metrics is not None:

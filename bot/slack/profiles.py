@@ -1,8 +1,8 @@
-"""Who a Slack user is: display name and email from users.info, cached, never holding up an ack for long.
+"""Who a Slack user is: display name and email from users.info, cached, never holding up an ack.
 
-The payload's own name is used at once; the first time a user is seen their profile is fetched with a
-short wait (so their first command already knows their email when Slack answers quickly), and otherwise
-in the background. Profiles are kept for an hour and the store is told when they arrive.
+The payload's own name is used at once; the first time a user is seen their profile is fetched in the
+background (no Web API call is awaited before Slack gets its answer), and the store is told when it arrives,
+so from then on their requests carry their real name and email. Profiles are kept for an hour.
 """
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ class Profile:
 
 
 class Profiles:
+    """first_wait: how long a first command may wait for the profile (0, the default: not at all; tests that
+    look at names set it)."""
+
     def __init__(
         self,
         client: AsyncWebClient,
         store: Store,
         background: Background,
         *,
-        first_wait: float = 0.5,
+        first_wait: float = 0.0,
         ttl: float = 3600.0,
         size: int = 5000,
     ):
@@ -58,6 +61,8 @@ class Profiles:
                 self._refresh(user_id, fallback_name)
             return translate.sender(user_id, profile.name or fallback_name, profile.email)
         task = self._refresh(user_id, fallback_name)
+        if self.first_wait <= 0:  # the usual case: answer with what the payload says, enrich later
+            return translate.sender(user_id, fallback_name)
         done, _ = await asyncio.wait({task}, timeout=self.first_wait)
         profile = task.result() if done else None
         if profile is None:

@@ -41,6 +41,7 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.failures: dict[str, Failure] = {}
         self.channels: dict[str, str] = {}
+        self.held: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self.server: TestServer | None = None
@@ -87,6 +88,11 @@ class FakeSlack:
         Retry-After (whole seconds); the one after that succeeds."""
         self.fail(method, "ratelimited", status=429, headers={"Retry-After": str(retry_after)}, times=1)
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` get no answer until the returned event is set (a slow Slack)."""
+        self.held[method] = asyncio.Event()
+        return self.held[method]
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -116,6 +122,8 @@ class FakeSlack:
         args = await self._args(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get("token")
         self.calls.append(Call(method, args, token, request.path))
+        if method in self.held:
+            await self.held[method].wait()
         failure = self.failures.get(method)
         if failure is not None:
             if failure.times is not None:

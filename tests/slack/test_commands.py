@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
 
+import pytest
+
+from bot.slack.app import SLACK
+from bot.slack.profiles import Profiles
 from tests.slack.conftest import SUPPORT_CHANNEL, button, buttons, texts
 from tests.slack.fake_slack import TEAM_ID
 
@@ -40,6 +45,25 @@ async def test_whoami_uses_the_slack_profile_from_users_info(workspace):
     assert [c.args["user"] for c in workspace.fake.of("users.info")] == ["UROB"]
     await workspace.ict("whoami")
     assert len(workspace.fake.of("users.info")) == 1  # cached
+
+
+async def test_a_slow_users_info_never_holds_up_the_ack_and_the_profile_arrives_later(workspace):
+    profiles = workspace.app[SLACK].profiles
+    profiles.first_wait = Profiles(None, None, None).first_wait  # the default (the fixture waits for names)
+    slack_answers = workspace.fake.hold("users.info")
+    look_up = profiles.sender("UEVE", "eve")
+    with pytest.raises(StopIteration) as finished:
+        look_up.send(None)  # finishes in one step: nothing is awaited, users.info goes on in the background
+    assert finished.value.value.display_name == "eve"
+    ack = await asyncio.wait_for(workspace.ict("support my laptop will not connect to the VPN"), timeout=5)
+    assert "ICT-1 raised" in texts(ack["blocks"]) and "Thanks urob" in texts(ack["blocks"])  # the payload's name
+    assert [c.args["user"] for c in workspace.fake.of("users.info")] == ["UEVE", "UROB"]  # asked, not answered
+    slack_answers.set()
+    await workspace.settle()
+    user = await workspace.store.get_user("slack:UROB")
+    assert (user.display_name, user.email) == ("Rob Requester", "rob.requester@maidstone.gov.uk")
+    shown = texts((await workspace.ict("whoami"))["blocks"])
+    assert "Rob Requester" in shown and "rob.requester@maidstone.gov.uk" in shown
 
 
 async def test_support_raises_a_request_posts_it_to_triage_and_saves_the_post(workspace):

@@ -18,7 +18,7 @@ from storage.write_queue import background_writes
 log = logging.getLogger(__name__)
 
 #: Deliveries under way at once (different requests; one request's notifications go in order).
-IN_FLIGHT = 8
+IN_FLIGHT = 4
 
 
 class DeliveryError(Exception):
@@ -96,27 +96,35 @@ class Outbox:
                 by_request: dict[int, list[NotificationRecord]] = {}
                 for notice in due:
                     by_request.setdefault(notice.request_number, []).append(notice)
+                tickets = await self.store.get_tickets_unchecked(by_request)
                 slots = asyncio.Semaphore(self.in_flight)
                 sent: list[int] = []
                 try:
-                    await asyncio.gather(*(self._deliver_in_order(group, slots, sent) for group in by_request.values()))
+                    await asyncio.gather(
+                        *(self._deliver_in_order(group, tickets, slots, sent) for group in by_request.values())
+                    )
                 finally:
                     if sent:
                         await self.store.mark_notifications_sent(sent)
 
     async def _deliver_in_order(
-        self, notices: list[NotificationRecord], slots: asyncio.Semaphore, sent: list[int]
+        self,
+        notices: list[NotificationRecord],
+        tickets: dict[int, TicketRecord],
+        slots: asyncio.Semaphore,
+        sent: list[int],
     ) -> None:
         async with slots:
             for notice in notices:
-                if await self._deliver_one(notice):
+                if await self._deliver_one(notice, tickets.get(notice.request_number)):
                     sent.append(notice.id)
 
-    async def _deliver_one(self, notice: NotificationRecord) -> bool:
+    async def _deliver_one(self, notice: NotificationRecord, ticket: TicketRecord | None = None) -> bool:
         """True when delivered (to be marked sent by the caller); a failure is recorded here."""
         deliverer = self.deliverers[notice.channel]
         try:
-            ticket = await self.store.get_ticket_unchecked(notice.request_number)
+            if ticket is None:
+                ticket = await self.store.get_ticket_unchecked(notice.request_number)
             await deliverer.deliver(notice, ticket)
         except DeliveryError as e:
             state = await self.store.mark_notification_failed(

@@ -42,13 +42,32 @@ class Runtime:
     async def handle(self, channel: str, text: str, sender: Sender, origin: Origin) -> Outcome:
         return await self._timed(channel, self.assistant.handle(text, sender, origin))
 
-    async def click(self, channel: str, action_id: str, value: str, sender: Sender, origin: Origin) -> Outcome:
-        return await self._timed(channel, self.assistant.click(action_id, value, sender, origin))
+    async def click(
+        self,
+        channel: str,
+        action_id: str,
+        value: str,
+        sender: Sender,
+        origin: Origin,
+        *,
+        submission: str | None = None,
+    ) -> Outcome:
+        return await self._timed(channel, self.assistant.click(action_id, value, sender, origin, submission=submission))
 
     async def submit_form(
-        self, channel: str, form_id: str, values: dict[str, str], sender: Sender, origin: Origin, metadata: str = ""
+        self,
+        channel: str,
+        form_id: str,
+        values: dict[str, str],
+        sender: Sender,
+        origin: Origin,
+        metadata: str = "",
+        *,
+        submission: str | None = None,
     ) -> Outcome:
-        return await self._timed(channel, self.assistant.submit_form(form_id, values, sender, origin, metadata))
+        return await self._timed(
+            channel, self.assistant.submit_form(form_id, values, sender, origin, metadata, submission=submission)
+        )
 
 
 async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:

@@ -68,8 +68,8 @@ class Assistant:
 
     # ------------------------------------------------------------ entry points
 
-    async def handle(self, text: str, sender: Sender, origin: Origin) -> Outcome:
-        """A message or slash command as typed (mentions and /ict prefix allowed)."""
+    async def handle(self, text: str, sender: Sender, origin: Origin, *, submission: str | None = None) -> Outcome:
+        """A message or slash command as typed (mentions and /ict prefix allowed). submission: see click."""
         if len(text or "") > MAX_INPUT:
             return Outcome(
                 Reply(
@@ -84,22 +84,38 @@ class Assistant:
         explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
         if parsed.verb is not None and not explicit:
             name = parsed.verb
-            return await self._run(name, sender, origin, lambda ctx: self.commands[name](ctx, parsed.rest))
+            return await self._run(
+                name, sender, origin, lambda ctx: self.commands[name](ctx, parsed.rest), submission=submission
+            )
         if explicit:
             body = explicit["text"].strip()
             if not body:
                 return await self._run("support", sender, origin, lambda ctx: self.commands["support"](ctx, ""))
-            return await self._run("support", sender, origin, lambda ctx: support.raise_request(ctx, body))
+            return await self._run(
+                "support", sender, origin, lambda ctx: support.raise_request(ctx, body), submission=submission
+            )
         return await self._run("conversation", sender, origin, lambda ctx: self._conversation(ctx, parsed))
 
-    async def click(self, action_id: str, value: str, sender: Sender, origin: Origin) -> Outcome:
-        """A button press: the same as typing `<action_id> <value>`."""
-        return await self.handle(f"{action_id} {value}".strip(), sender, origin)
+    async def click(
+        self, action_id: str, value: str, sender: Sender, origin: Origin, *, submission: str | None = None
+    ) -> Outcome:
+        """A button press: the same as typing `<action_id> <value>`. submission: the platform's id for this
+        press (button instance, presser); a request it raises is raised once, and the same press seen again
+        answers with that request."""
+        return await self.handle(f"{action_id} {value}".strip(), sender, origin, submission=submission)
 
     async def submit_form(
-        self, form_id: str, values: dict[str, str], sender: Sender, origin: Origin, metadata: str = ""
+        self,
+        form_id: str,
+        values: dict[str, str],
+        sender: Sender,
+        origin: Origin,
+        metadata: str = "",
+        *,
+        submission: str | None = None,
     ) -> Outcome:
-        """A submitted form. Mistakes come back in Outcome.form_errors, keyed by input name."""
+        """A submitted form. Mistakes come back in Outcome.form_errors, keyed by input name. submission: the
+        platform's id for this submission (as for click)."""
         handlers = {
             "support": lambda ctx: support.submit_support_form(ctx, values),
             "update": lambda ctx: self._submit_update(ctx, values),
@@ -107,7 +123,7 @@ class Assistant:
         }
         if form_id not in handlers:
             return Outcome(Reply(tone=Tone.ERROR, text="That form has expired; please start again."), form_id, "usage")
-        return await self._run(form_id, sender, origin, handlers[form_id])
+        return await self._run(form_id, sender, origin, handlers[form_id], submission=submission)
 
     async def home(self, sender: Sender, origin: Origin) -> Outcome:
         """A personal overview: my open requests, my actions, the strategy summary."""
@@ -136,14 +152,28 @@ class Assistant:
     # ------------------------------------------------------------ running a command safely
 
     async def _run(
-        self, name: str, sender: Sender, origin: Origin, body: Callable[[Context], Awaitable[Reply | dict]]
+        self,
+        name: str,
+        sender: Sender,
+        origin: Origin,
+        body: Callable[[Context], Awaitable[Reply | dict]],
+        *,
+        submission: str | None = None,
     ) -> Outcome:
         try:
             user = await self.store.ensure_user(
                 sender.key, sender.display_name, email=sender.email, council=sender.council
             )
             now = self.clock()
-            ctx = Context(store=self.store, sender=sender, user=user, origin=origin, now=now, clock=self.clock)
+            ctx = Context(
+                store=self.store,
+                sender=sender,
+                user=user,
+                origin=origin,
+                now=now,
+                clock=self.clock,
+                submission=submission,
+            )
             result = await body(ctx)
             if isinstance(result, dict):
                 return Outcome(None, name, "usage", form_errors=result)

@@ -28,6 +28,9 @@ class Context:
     origin: Origin
     now: datetime
     clock: Callable[[], datetime]
+    #: The platform's id for the button press or form submission that brought this command, when there is
+    #: one: a request it raises is raised once however often that press or submission arrives.
+    submission: str | None = None
 
     @property
     def today(self) -> date:

@@ -121,6 +121,7 @@ async def raise_request(
         origin=ctx.origin,
         location=location,
         contact=contact,
+        submission_key=ctx.submission,
         now=ctx.clock(),
     )
     security = (

@@ -77,7 +77,10 @@ class SlackListeners:
         user = body["user"]
         sender = await self.profiles.sender(user["id"], user.get("name") or user.get("username"))
         origin = translate.action_origin(body)
-        outcome = await self.runtime.click(CHANNEL, command, action.get("value") or "", sender, origin)
+        submission = translate.press_submission(body, action)
+        outcome = await self.runtime.click(
+            CHANNEL, command, action.get("value") or "", sender, origin, submission=submission
+        )
         reply = outcome.reply
         assert reply is not None
         in_modal = (body.get("view") or {}).get("type") == "modal"
@@ -102,7 +105,13 @@ class SlackListeners:
         sender = await self.profiles.sender(user["id"], user.get("name") or user.get("username"))
         values = translate.form_values((view.get("state") or {}).get("values") or {})
         outcome = await self.runtime.submit_form(
-            CHANNEL, view.get("callback_id") or "", values, sender, translate.view_origin(body, channel), metadata
+            CHANNEL,
+            view.get("callback_id") or "",
+            values,
+            sender,
+            translate.view_origin(body, channel),
+            metadata,
+            submission=translate.view_submission(body, view),
         )
         if outcome.form_errors:
             await ack(response_action="errors", errors={k: clip(v, 2000) for k, v in outcome.form_errors.items()})

@@ -6,6 +6,7 @@ import json
 import re
 
 from bot.slack.render import ACTION_PREFIX
+from bot.submissions import submission_key
 from handlers import Origin, Sender
 
 PLATFORM = "slack"
@@ -77,6 +78,21 @@ def action_origin(body: dict) -> Origin:
         conversation=channel,
         reference={"team": (body.get("team") or {}).get("id"), "channel": channel, "user": body["user"]["id"]},
     )
+
+
+def press_submission(body: dict, action: dict) -> str | None:
+    """This press of this button by this person: the message (or view) holding the button, its action id and
+    value, and who pressed it. None where Slack gives no message ts or view id."""
+    container = body.get("container") or {}
+    holder = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id")
+    team = (body.get("team") or {}).get("id")
+    user = (body.get("user") or {}).get("id")
+    return submission_key(PLATFORM, "press", team, user, holder, action.get("action_id"), detail=action.get("value"))
+
+
+def view_submission(body: dict, view: dict) -> str | None:
+    """A modal's submission: Slack's view id (unique to the opened modal) and who submitted it."""
+    return submission_key(PLATFORM, "view", (body.get("team") or {}).get("id"), body["user"]["id"], view.get("id"))
 
 
 def command_of(action_id: str) -> str | None:

@@ -14,6 +14,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
 from bot.runtime import Runtime
+from bot.submissions import submission_key
 from bot.teams.adapter import CardJSON, TenantRefused, message_response
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
@@ -105,12 +106,17 @@ class TeamsBot(TeamsActivityHandler):
             return None
         return action
 
-    async def _act(self, action: CardAction, sender: Sender, origin: Origin) -> Outcome:
+    async def _act(self, action: CardAction, sender: Sender, origin: Origin, activity, data: object) -> Outcome:
+        # This press or submission of this card by this person: the card's message (replyToId) and what it sent.
+        conversation = activity.conversation.id if activity.conversation else None
+        submission = submission_key(PLATFORM, "card", conversation, activity.reply_to_id, sender.key, detail=data)
         if action.form_id is not None:
             return await self.runtime.submit_form(
-                CHANNEL, action.form_id, action.values or {}, sender, origin, action.metadata
+                CHANNEL, action.form_id, action.values or {}, sender, origin, action.metadata, submission=submission
             )
-        return await self.runtime.click(CHANNEL, action.action_id or "", action.value, sender, origin)
+        return await self.runtime.click(
+            CHANNEL, action.action_id or "", action.value, sender, origin, submission=submission
+        )
 
     # ------------------------------------------------------------ messages
 
@@ -124,7 +130,7 @@ class TeamsBot(TeamsActivityHandler):
                 return
         sender, origin = await self._sender_and_origin(turn_context)
         if action is not None:
-            outcome = await self._act(action, sender, origin)
+            outcome = await self._act(action, sender, origin, activity, activity.value)
             reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
@@ -164,7 +170,7 @@ class TeamsBot(TeamsActivityHandler):
         if action is None:  # a message, not a card: the card stays as it was
             return message_response(NOT_MINE)
         sender, origin = await self._sender_and_origin(turn_context)
-        outcome = await self._act(action, sender, origin)
+        outcome = await self._act(action, sender, origin, turn_context.activity, pressed.get("data"))
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
             return message_response(render_text(form_errors_reply(outcome.form_errors)))
         if outcome.reply is None:

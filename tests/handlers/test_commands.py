@@ -137,6 +137,28 @@ async def test_create_button_raises_the_offered_request(person, assistant):
     assert outcome.status == "ok" and outcome.reply.title.endswith("raised")
 
 
+async def test_the_same_press_of_create_request_answers_with_the_request_it_made(person, assistant):
+    rob = person("Rob")
+    button = (await rob.send("my VPN keeps dropping")).reply.buttons[0]
+    press = [button.action_id, button.value, rob.sender, rob.origin]
+    first = await assistant.click(*press, submission="local:press:1")
+    again = await assistant.click(*press, submission="local:press:1")
+    another = await assistant.click(*press, submission="local:press:2")  # pressed again on a new offer
+    assert first.reply.title == again.reply.title == "ICT-1 raised"
+    assert another.reply.title == "ICT-2 raised"
+    assert len(await assistant.store.my_tickets("local:rob")) == 2
+
+
+async def test_the_same_form_submission_answers_with_the_request_it_made(person, assistant):
+    rob = person("Rob")
+    values = {"summary": "Dock not charging", "description": "Laptop dock at Swale House desk 14"}
+    first = await assistant.submit_form("support", values, rob.sender, rob.origin, submission="local:form:1")
+    again = await assistant.submit_form("support", values, rob.sender, rob.origin, submission="local:form:1")
+    assert first.status == again.status == "ok"
+    assert first.reply.title == again.reply.title == "ICT-1 raised"
+    assert len(await assistant.store.my_tickets("local:rob")) == 1
+
+
 async def test_request_invisible_to_others_and_visible_to_agent_queue(person, agent):
     rob, eve = person("Rob"), person("Eve")
     ref = re.search(r"ICT-\d+", await rob.say("support monitor flickers")).group(0)

@@ -120,8 +120,9 @@ class Workspace:
             payload["view"] = {"id": "V1", "type": payload["container"].get("view_type", "home")}
         return await self.interact(payload)
 
-    async def submit(self, view: dict, values: dict[str, str], user: str = "UROB"):
-        """Submit a modal (as opened with views.open) with the given input values."""
+    async def submit(self, view: dict, values: dict[str, str], user: str = "UROB", *, view_id: str | None = None):
+        """Submit a modal (as opened with views.open) with the given input values. Slack gives every opened
+        modal its own id; pass the same view_id to submit one modal again."""
         state: dict = {}
         for block in view["blocks"]:
             if block["type"] != "input":
@@ -143,7 +144,7 @@ class Workspace:
             "api_app_id": "A1",
             "trigger_id": "trigger-submit",
             "view": {
-                "id": "V1",
+                "id": view_id or f"V{time.monotonic_ns()}",
                 "type": "modal",
                 "callback_id": view["callback_id"],
                 "private_metadata": view.get("private_metadata", ""),

@@ -131,6 +131,19 @@ async def test_action_execute_creates_the_offered_request_and_returns_the_refres
     assert ticket.origin.platform == "teams" and ticket.origin.reference["conversation"]["id"] == "a:personal-aad-sam"
 
 
+async def test_the_same_create_request_invoked_twice_raises_one_request(teams):
+    offer = await teams.say(SAM, "my VPN keeps dropping")
+    button = offer.card["actions"][0]
+    answers = []
+    for _ in range(2):  # the same card (replyToId), the same data: a double click or a retried invoke
+        invoke = execute_invoke(teams, SAM, button) | {"replyToId": "card-offer-1"}
+        answers.append((await (await teams.post(invoke)).json())["value"]["fallbackText"])
+    assert all("ICT-1 raised" in answer for answer in answers)
+    assert [t.ref for t in await teams.runtime.store.my_tickets(SAM.key)] == ["ICT-1"]
+    invoke = execute_invoke(teams, SAM, button) | {"replyToId": "card-offer-2"}  # the offer made again
+    assert "ICT-2 raised" in (await (await teams.post(invoke)).json())["value"]["fallbackText"]
+
+
 async def test_action_execute_form_with_mistakes_keeps_the_card_and_says_what_to_fix(teams):
     form_card = (await teams.say(SAM, "support")).card
     submit = form_card["actions"][0]

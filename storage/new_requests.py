@@ -18,9 +18,8 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
 from storage.errors import NotFound
@@ -28,8 +27,9 @@ from storage.errors import NotFound
 #: Rows per transaction at most (a bound on one transaction's time, and on one statement's parameters).
 MAX_BATCH = 200
 
-#: Adds what goes with a new request in its transaction (its first event, its outbox rows).
-Companions = Callable[[AsyncSession, m.SupportRequest, m.User], None]
+#: The rows that go with a new request in its transaction (its first event, its outbox rows), by model,
+#: given the request's number and its requester.
+Companions = Callable[[int, m.User], list[tuple[type[m.Base], dict]]]
 
 
 @dataclass
@@ -97,6 +97,7 @@ class NewRequests:
         raise AssertionError("unreachable")
 
     async def _write_batch(self, batch: list[_Pending]) -> list[tuple[m.SupportRequest, bool] | BaseException]:
+        """Core statements, not the ORM's unit of work: a batch is three INSERTs whatever its size."""
         results: list[tuple[m.SupportRequest, bool] | BaseException | None] = [None] * len(batch)
         async with self._write.begin() as s:
             requesters = {p.requester_key for p in batch}
@@ -106,29 +107,40 @@ class NewRequests:
             if keys:
                 stored = await s.scalars(select(m.SupportRequest).where(m.SupportRequest.submission_key.in_(keys)))
                 made = {r.submission_key: r for r in stored.all()}
-            new: list[tuple[int, m.SupportRequest, m.User]] = []
+            new: list[tuple[int, dict, m.User]] = []
+            claimed: set[str] = set(made)
             for i, p in enumerate(batch):
-                if p.submission_key in made:
+                if p.submission_key in claimed:
                     continue  # answered below, once the batch's own requests have their numbers
                 user = users.get(p.requester_key)
                 if user is None:
                     results[i] = NotFound(f"No user {p.requester_key}.")
                     continue
-                ticket = m.SupportRequest(
+                row = dict(
+                    p.values,
                     requester_key=user.key,
                     requester_name=user.display_name,
                     council=user.council,
                     submission_key=p.submission_key,
-                    **p.values,
                 )
-                s.add(ticket)
-                new.append((i, ticket, user))
+                new.append((i, row, user))
                 if p.submission_key:
-                    made[p.submission_key] = ticket
-            await s.flush()  # the numbers: one INSERT ... RETURNING for the whole batch
-            for i, ticket, user in new:
-                batch[i].companions(s, ticket, user)
-                results[i] = (ticket, True)
+                    claimed.add(p.submission_key)
+            if new:
+                table = m.SupportRequest.__table__
+                numbers = await s.scalars(
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True), [row for _, row, _ in new]
+                )
+                companions: dict[type[m.Base], list[dict]] = {}
+                for (i, row, user), number in zip(new, numbers.all(), strict=True):
+                    ticket = m.SupportRequest(id=number, **row)  # transient: a record of what was written
+                    results[i] = (ticket, True)
+                    if ticket.submission_key:
+                        made[ticket.submission_key] = ticket
+                    for model, companion in batch[i].companions(number, user):
+                        companions.setdefault(model, []).append(companion)
+                for model, rows in companions.items():
+                    await s.execute(insert(model.__table__), rows)
         for i, p in enumerate(batch):
             if results[i] is None:
                 results[i] = (made[p.submission_key], False)

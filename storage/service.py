@@ -691,10 +691,12 @@ class Store:
             sla_due=now + SLA_TARGETS[priority],
         )
 
-        def companions(s: AsyncSession, ticket: m.SupportRequest, requester: m.User) -> None:
-            self._event(s, ticket, requester.key, requester.display_name, "created", now, priority=priority)
-            for channel in self.notify_channels:
-                self._notify(s, ticket, NoticeKind.NEW_REQUEST, channel, None, now)
+        def companions(number: int, requester: m.User) -> list[tuple[type[m.Base], dict]]:
+            event = self._event_row(number, requester.key, requester.display_name, "created", now, priority=priority)
+            return [(m.TicketEvent, event)] + [
+                (m.Notification, self._notice_row(number, NoticeKind.NEW_REQUEST, channel, None, now))
+                for channel in self.notify_channels
+            ]
 
         ticket, _made = await self._new_requests.create(
             requester_key, values, companions, submission_key=submission_key
@@ -911,7 +913,11 @@ class Store:
     def _event(
         self, s: AsyncSession, ticket: m.SupportRequest, key: str, name: str, kind: str, now: datetime, **detail
     ):
-        s.add(m.TicketEvent(request_id=ticket.id, at=now, actor_key=key, actor_name=name, kind=kind, detail=detail))
+        s.add(m.TicketEvent(**self._event_row(ticket.id, key, name, kind, now, **detail)))
+
+    @staticmethod
+    def _event_row(number: int, key: str, name: str, kind: str, now: datetime, **detail) -> dict:
+        return dict(request_id=number, at=now, actor_key=key, actor_name=name, kind=kind, detail=detail)
 
     def _notify(
         self,
@@ -923,19 +929,23 @@ class Store:
         now: datetime,
         **payload,
     ) -> None:
+        s.add(m.Notification(**self._notice_row(ticket.id, kind, channel, recipient, now, **payload)))
+
+    def _notice_row(
+        self, number: int, kind: NoticeKind, channel: str, recipient: str | None, now: datetime, **payload
+    ) -> dict:
+        """An outbox row (counted in notices_queued)."""
         self.notices_queued += 1
-        s.add(
-            m.Notification(
-                request_id=ticket.id,
-                kind=kind.value,
-                channel=channel,
-                recipient_key=recipient,
-                payload=payload,
-                state=NoticeState.PENDING.value,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
+        return dict(
+            request_id=number,
+            kind=kind.value,
+            channel=channel,
+            recipient_key=recipient,
+            payload=payload,
+            state=NoticeState.PENDING.value,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
         )
 
     def _notify_requester(self, s, ticket: m.SupportRequest, kind: NoticeKind, now: datetime, **payload) -> None:

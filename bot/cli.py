@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels import ChannelUnavailable
 from bot.settings import Settings
 from storage.db import DEFAULT_DATABASE_URL
 from storage.errors import StorageError
@@ -25,14 +26,9 @@ CommandGroup = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
 
 
 def _channel_groups() -> list[CommandGroup]:
-    groups: list[CommandGroup] = []
-    try:
-        from bot.teams.cli import COMMAND_GROUP as teams_group
-    except ImportError:
-        pass
-    else:
-        groups.append(teams_group)
-    return groups
+    from bot.teams.cli import COMMAND_GROUP as teams_group  # standard library only: it imports in any build
+
+    return [teams_group]
 
 
 def configure_logging(level: str) -> None:
@@ -220,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         else:  # the database server, most likely
             url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
             print(f"ictbot: {type(e).__name__}: {e} (database {safe_url(url)})", file=sys.stderr)
+    except ChannelUnavailable as e:
+        print(f"ictbot: {e}", file=sys.stderr)
     except ValueError as e:  # a setting out of range (e.g. a Teams setting), said in words
         print(f"ictbot: {e}", file=sys.stderr)
     except SQLAlchemyError as e:

@@ -17,8 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.runtime import Runtime
-from bot.server import RUNTIME
+from bot.runtime import RUNTIME, Runtime
 from bot.settings import Settings
 from bot.slack.background import Background
 from bot.slack.deliver import SlackDeliverer

@@ -17,6 +17,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
+from bot.runtime import RUNTIME
 from bot.settings import Settings
 from bot.teams.activity_bot import TeamsBot
 from bot.teams.adapter import (
@@ -132,8 +133,6 @@ async def messages(request: web.Request) -> web.Response:
 def setup_teams(app: web.Application, settings: Settings) -> str | None:
     if not settings.teams_enabled:
         return None
-    from bot.server import RUNTIME
-
     # Bad settings stop start-up here, before the server listens, as one TeamsConfigError with a clear message.
     config = BotAuthConfig.from_settings(settings)
     triage = reference_from_setting(settings.teams_triage_conversation, settings.microsoft_app_tenant_id)

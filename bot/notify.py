@@ -9,12 +9,48 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from storage import Store
 from storage.records import NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
+
+
+RETRY_AFTER_DEFAULT = 30.0  # seconds, when a platform throttles without saying for how long
+RETRY_AFTER_CAP = 3600.0  # never park a notification longer than this on a platform's word
+
+
+def retry_after_seconds(
+    value: str | None,
+    *,
+    default: float = RETRY_AFTER_DEFAULT,
+    cap: float = RETRY_AFTER_CAP,
+    now: datetime | None = None,
+) -> float:
+    """Seconds to wait, from a Retry-After header value: delta-seconds (`120`) or an HTTP-date
+    (`Wed, 21 Oct 2026 07:28:00 GMT`, RFC 9110 10.2.3). Missing or unreadable: `default`; never below 0
+    nor above `cap`."""
+    text = (value or "").strip()
+    seconds: float | None = None
+    if text:
+        try:
+            seconds = float(text)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None:
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds is None or not math.isfinite(seconds):
+        seconds = default
+    return min(max(seconds, 0.0), cap)
 
 
 class DeliveryError(Exception):

@@ -73,7 +73,7 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
         logger=logging.getLogger("slack_bolt"),
     )
     background = Background()
-    profiles = Profiles(client, runtime.store, background)
+    profiles = Profiles(client, background)
     SlackListeners(runtime, profiles, SlackReplies(reply_client), background).register(bolt)
     deliverer = SlackDeliverer(client, runtime.store, settings.slack_support_channel)
     app_token = _secret(settings.slack_app_token)

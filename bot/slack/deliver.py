@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.notify import DeliveryError, notice_text
+from bot.notify import DeliveryError, notice_text, retry_after_seconds
+from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.reply import Reply, Tone
@@ -60,15 +61,10 @@ def _utcnow() -> datetime:
 
 
 def delivery_error(e: SlackApiError) -> DeliveryError:
-    error = str(e.response.get("error") or f"HTTP {e.response.status_code}")
-    if e.response.status_code == 429 or error == "ratelimited":
-        retry_after = e.response.headers.get("Retry-After") or e.response.headers.get("retry-after")
-        try:
-            seconds = float(retry_after) if retry_after is not None else 30.0
-        except ValueError:
-            seconds = 30.0
-        return DeliveryError(f"Slack: {error}", retry_after=seconds)
-    return DeliveryError(f"Slack: {error}", permanent=error in PERMANENT_ERRORS)
+    failure = api_failure(e)
+    if failure.throttled or failure.retry_after is not None:
+        return DeliveryError(f"Slack: {failure}", retry_after=retry_after_seconds(failure.retry_after))
+    return DeliveryError(f"Slack: {failure}", permanent=failure.error in PERMANENT_ERRORS)
 
 
 class SlackDeliverer:
@@ -128,7 +124,7 @@ class SlackDeliverer:
         try:
             await self._direct_message(ticket.requester_key, reply)
         except SlackApiError as e:
-            log.warning("could not tell %s either: %s", ticket.requester_key, e.response.get("error"))
+            log.warning("could not tell %s either: %s", ticket.requester_key, api_failure(e))
 
     # ------------------------------------------------------------ DMs
 

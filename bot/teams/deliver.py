@@ -18,7 +18,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
 from msrest.exceptions import ClientException
 
-from bot.notify import DeliveryError, notice_text
+from bot.notify import DeliveryError, notice_text, retry_after_seconds
 from bot.teams.adapter import CardJSON
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
@@ -37,18 +37,12 @@ NOTICE_TITLE = {
 NOTICE_TONE = {"assigned": Tone.INFO, "waiting": Tone.WARNING, "resolved": Tone.SUCCESS}
 
 
-def _retry_after(headers) -> float | None:
-    try:
-        return max(0.0, float((headers or {}).get("Retry-After", "")))
-    except (TypeError, ValueError):
-        return None
-
-
 def delivery_error(error: Exception) -> DeliveryError:
     """A connector failure in the outbox's terms."""
     if isinstance(error, ErrorResponseException) and error.response is not None:
         status = error.response.status_code
-        retry_after = _retry_after(getattr(error.response, "headers", None)) if status == 429 else None
+        headers = getattr(error.response, "headers", None) or {}
+        retry_after = retry_after_seconds(headers.get("Retry-After")) if status == 429 else None
         reason = {403: "bot not in the conversation (403)", 429: "throttled by Teams (429)"}.get(
             status, f"Bot Connector answered {status}"
         )

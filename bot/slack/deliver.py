@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bookkeeping import Bookkeeping
 from bot.notify import DeliveryError, notice_text, retry_after_seconds
 from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.reply import Reply, Tone
 from handlers.support import ticket_card
-from storage import Store
 from storage.enums import NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 from storage.service import NOTIFY_MAX_ATTEMPTS
@@ -73,13 +73,13 @@ class SlackDeliverer:
     def __init__(
         self,
         client: AsyncWebClient,
-        store: Store,
+        bookkeeping: Bookkeeping,
         support_channel: str | None,
         *,
         clock: Callable[[], datetime] = _utcnow,
     ):
         self.client = client
-        self.store = store
+        self.bookkeeping = bookkeeping
         self.support_channel = support_channel
         self.clock = clock
 
@@ -101,14 +101,14 @@ class SlackDeliverer:
         if not self.support_channel:
             raise DeliveryError("SLACK_SUPPORT_CHANNEL is not set", permanent=True)
         blocks, text = render_block_kit(triage_reply(ticket, self.clock()))
-        post = await self.store.get_channel_post(ticket.ref, PLATFORM, TRIAGE)
+        post = await self.bookkeeping.channel_post(ticket.ref, PLATFORM, TRIAGE)
         if post is not None:
             await self.client.chat_update(channel=post.conversation, ts=post.message_id, text=text, blocks=blocks)
             return
         if notice.kind != NoticeKind.NEW_REQUEST and not ticket.is_open:
             return  # never posted, and nothing left to triage
         response = await self.client.chat_postMessage(channel=self.support_channel, text=text, blocks=blocks)
-        await self.store.save_channel_post(
+        await self.bookkeeping.save_channel_post(
             ChannelPostRecord(ticket.number, PLATFORM, TRIAGE, response["channel"], response["ts"])
         )
 

@@ -189,5 +189,5 @@ class TeamsBot(TeamsActivityHandler):
         else:
             sender = Sender(key="teams:installation", display_name="Teams")
             origin = Origin(platform=PLATFORM, conversation=activity.conversation.id)
-        reply = await self.runtime.assistant.welcome(sender, origin, personal=personal)
+        reply = (await self.runtime.welcome(CHANNEL, sender, origin, personal=personal)).reply
         await turn_context.send_activity(card_message(reply))

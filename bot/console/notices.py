@@ -1,0 +1,43 @@
+"""Notices for the person at this terminal, delivered through the outbox like any channel's: the outbox's
+"local" deliverer prints them, and it sees only this person's notices (other local users' wait for their own
+terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from bot.notify import notice_text
+from storage import Store
+from storage.records import NotificationRecord, TicketRecord
+
+CHANNEL = "local"
+
+
+class TerminalDeliverer:
+    channel = CHANNEL
+
+    def __init__(self, out: Callable[[str], None]):
+        self.out = out
+
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+        self.out(f"* {notice_text(notice, ticket)}")
+
+
+class OnePersonsNotices:
+    """The store as this terminal's outbox sees it: the due notices are this person's only."""
+
+    def __init__(self, store: Store, recipient_key: str):
+        self._store = store
+        self._recipient_key = recipient_key
+
+    async def due_notifications(self, channels: Sequence[str], **kwargs) -> list[NotificationRecord]:
+        return await self._store.due_notifications(channels, **{**kwargs, "recipient_key": self._recipient_key})
+
+    async def get_ticket_unchecked(self, number: int) -> TicketRecord:
+        return await self._store.get_ticket_unchecked(number)
+
+    async def mark_notification_sent(self, notification_id: int, **kwargs) -> None:
+        await self._store.mark_notification_sent(notification_id, **kwargs)
+
+    async def mark_notification_failed(self, notification_id: int, error: str, **kwargs) -> NotificationRecord:
+        return await self._store.mark_notification_failed(notification_id, error, **kwargs)

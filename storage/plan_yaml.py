@@ -50,7 +50,11 @@ class _PlanLoader(yaml.SafeLoader):
 _PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
-def _yaml_issue(exc: yaml.YAMLError) -> PlanIssue:
+def _yaml_issue(exc: yaml.YAMLError, text: str) -> PlanIssue:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML never has: a NUL, another control
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        return PlanIssue(f"line {line}", "", f"this is not valid YAML: character #x{code:04x} is not allowed")
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}" if mark is not None else "file"
     problem = getattr(exc, "problem", None) or str(exc)
@@ -61,7 +65,7 @@ def _load(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_PlanLoader)  # noqa: S506 - _PlanLoader is a SafeLoader
     except yaml.YAMLError as exc:
-        raise PlanError([_yaml_issue(exc)]) from None
+        raise PlanError([_yaml_issue(exc, text)]) from None
     except (ValueError, TypeError) as exc:  # a constructor's own failure, without a position
         raise PlanError([PlanIssue("file", "", f"this is not valid YAML: {exc}")]) from None
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storage import Store
 from storage.plan_file import ACTION_KEYS, CSV_COLUMNS, OPTIONAL_ACTION_FIELDS, THEME_KEYS, ActionInput
@@ -194,3 +197,24 @@ def test_given_is_what_the_file_said():
 
     assert action.given == {"rag"}
     assert done.given == {"status", "progress"} and done.progress == 100
+
+
+# ---------------------------------------------------------------- anything else
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+_KEYS = st.sampled_from([*ACTION_KEYS, *THEME_KEYS, "themes", "sample", "x"])
+_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=5))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_DATA, st.sampled_from(["yaml", "csv"]))
+def test_any_data_is_a_plan_or_a_plan_error(data, fmt):
+    text = yaml.safe_dump(data) if fmt == "yaml" else "\n".join(map(str, data if isinstance(data, list) else [data]))
+    try:
+        themes = parse_plan(text, fmt)
+    except PlanError as error:
+        assert error.errors
+        assert all(len(issue.field) <= SHOW_MAX + 3 for issue in error.errors)
+    else:
+        assert themes and all(isinstance(a, ActionInput) for t in themes for a in t.actions)

@@ -105,7 +105,7 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
 async def build_runtime(settings: Settings) -> Runtime:
     engine, store = await open_store(settings)
     assistant = Assistant(store)
-    metrics = Metrics(commands=[*assistant.commands, *INTERACTIONS])
+    metrics = Metrics(commands=[*(command.name for command in assistant.commands), *INTERACTIONS])
     return Runtime(
         settings=settings,
         engine=engine,

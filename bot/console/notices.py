@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.notify import notice_text
+from handlers.notices import person_notice
 from storage import Store
 from storage.records import NotificationRecord, TicketRecord
 
@@ -20,7 +20,7 @@ class TerminalDeliverer:
         self.out = out
 
     async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        self.out(f"* {notice_text(notice, ticket)}")
+        self.out(f"* {person_notice(notice, ticket).text}")
 
 
 class OnePersonsNotices:

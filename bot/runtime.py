@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.metrics import Metrics
@@ -49,6 +50,10 @@ class Runtime:
         self, channel: str, form_id: str, values: dict[str, str], sender: Sender, origin: Origin, metadata: str = ""
     ) -> Outcome:
         return await self._timed(channel, self.assistant.submit_form(form_id, values, sender, origin, metadata))
+
+
+#: Where the aiohttp application keeps the Runtime (set at start-up; channels read it in their cleanup_ctx).
+RUNTIME = web.AppKey("runtime", Runtime)
 
 
 async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:

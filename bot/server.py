@@ -12,13 +12,11 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from bot.metrics import CONTENT_TYPE
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import RUNTIME, Runtime, build_runtime
 from bot.settings import Settings
 from handlers.errors import new_error_id
 
 log = logging.getLogger(__name__)
-
-RUNTIME = web.AppKey("runtime", Runtime)
 
 #: Channel set-up hooks, called when the app is created: each adds its routes and a cleanup_ctx of its own
 #: (which runs after the runtime exists: `app[RUNTIME]`) and returns its name when it switched itself on.

@@ -8,12 +8,12 @@ chat or channel they spoke in under `teams:<aadObjectId>#chat`, used only to ope
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
 
 from bot.teams.errors import TeamsConfigError
+from bot.teams.urls import is_http_url
 
 PLATFORM = "teams"
 TRIAGE_OWNER = "triage"
@@ -100,16 +100,6 @@ def reference_from_dict(data: dict) -> ConversationReference:
     return ConversationReference().deserialize(data)
 
 
-def _http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
 def reference_from_setting(
     value: str | None, tenant_id: str = "", *, name: str = "ICTBOT_TEAMS_TRIAGE_CONVERSATION"
 ) -> dict | None:
@@ -129,12 +119,12 @@ def reference_from_setting(
             raise TeamsConfigError(f"{name} JSON needs conversation.id (a string).")
         data.setdefault("channelId", "msteams")
         data.setdefault("serviceUrl", GLOBAL_SERVICE_URL)
-        if not _http_url(data["serviceUrl"]):
+        if not is_http_url(data["serviceUrl"]):
             raise TeamsConfigError(f"{name} JSON has a serviceUrl that is not an http(s) URL.")
         return data
     parts = value.split()
     service_url, conversation_id = (parts[0], parts[1]) if len(parts) == 2 else (GLOBAL_SERVICE_URL, parts[0])
-    if len(parts) > 2 or not _http_url(service_url):
+    if len(parts) > 2 or not is_http_url(service_url):
         raise TeamsConfigError(f"{shape}.")
     conversation = ConversationAccount(id=conversation_id, is_group=True, conversation_type="channel")
     data = ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()

@@ -53,6 +53,13 @@ def apply_msrest_retry_fix() -> bool:
     return True
 
 
+def app_type_of(setting: str) -> str | None:
+    """MicrosoftAppType spelt as botbuilder spells it; None when unknown. Empty (as the Azure Bot samples'
+    configuration leaves it) is MultiTenant, as botbuilder itself reads it."""
+    setting = setting.strip()
+    return APP_TYPES.get(setting.lower()) if setting else "MultiTenant"
+
+
 @dataclass(frozen=True)
 class BotAuthConfig:
     """The configuration object ConfigurationBotFrameworkAuthentication reads (attribute names as the samples)."""
@@ -66,7 +73,7 @@ class BotAuthConfig:
     def from_settings(cls, settings: Settings) -> BotAuthConfig:
         """The credentials, checked: a TeamsConfigError (never a traceback) says which setting is wrong."""
         app_id = settings.microsoft_app_id.strip()
-        app_type = APP_TYPES.get(settings.microsoft_app_type.strip().lower())
+        app_type = app_type_of(settings.microsoft_app_type)
         password = settings.microsoft_app_password.get_secret_value()
         tenant_id = settings.microsoft_app_tenant_id.strip()
         if app_type is None:

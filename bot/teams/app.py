@@ -1,7 +1,7 @@
 """The Teams channel on our aiohttp app: `POST /api/messages`, the adapter and bot, the outbox deliverer.
 
 The route only translates, as botbuilder's `CloudAdapter.process` does, but serialises invoke bodies itself
-(see adapter.py: the 4.17.1 expectReplies defect).
+(see sdk_patches.py: the 4.17.1 expectReplies defect).
 """
 
 from __future__ import annotations
@@ -19,16 +19,10 @@ from msrest.exceptions import DeserializationError
 from bot.runtime import RUNTIME
 from bot.settings import Settings
 from bot.teams.activity_bot import TeamsBot
-from bot.teams.adapter import (
-    BotAuthConfig,
-    TenantRefused,
-    allowed_tenant,
-    apply_msrest_retry_fix,
-    build_adapter,
-    invoke_body_json,
-)
+from bot.teams.adapter import BotAuthConfig, TenantRefused, allowed_tenant, build_adapter
 from bot.teams.deliver import TeamsDeliverer
 from bot.teams.references import reference_from_setting
+from bot.teams.sdk_patches import apply_msrest_retry_fix, invoke_body_json
 from bot.teams.urls import is_http_url
 
 log = logging.getLogger(__name__)

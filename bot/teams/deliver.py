@@ -19,9 +19,9 @@ from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParamet
 from msrest.exceptions import ClientException
 
 from bot.notify import DeliveryError, notice_text
-from bot.teams.adapter import CardJSON
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
+from bot.teams.sdk_patches import CardJSON, set_tenant, without_sdk_retries
 from handlers import Reply, Tone
 from handlers.support import ticket_card
 from storage import Store
@@ -58,15 +58,6 @@ def delivery_error(error: Exception) -> DeliveryError:
     return DeliveryError(f"{type(error).__name__}: {error}")
 
 
-def _no_sdk_retries(context: TurnContext, adapter: CloudAdapter) -> None:
-    """The outbox retries with back-off itself; the SDK's own urllib3 retries would only hold it up."""
-    client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
-    policy = getattr(getattr(client, "config", None), "retry_policy", None)
-    if policy is not None:
-        policy.retries = 0
-        policy.policy.status_forcelist = frozenset()
-
-
 class TeamsDeliverer:
     channel = PLATFORM
 
@@ -98,7 +89,7 @@ class TeamsDeliverer:
         box: dict = {}
 
         async def callback(context: TurnContext) -> None:
-            _no_sdk_retries(context, self.adapter)
+            without_sdk_retries(context, self.adapter)
             try:
                 box["result"] = await act(context)
             except Exception as e:
@@ -155,10 +146,8 @@ class TeamsDeliverer:
             )
         except Exception as e:
             raise delivery_error(e) from e
-        reference = box["reference"]
+        reference = set_tenant(box["reference"], tenant)
         reference["user"] = chat.get("user")
-        if tenant:
-            reference["conversation"]["tenantId"] = tenant
         await self.store.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 

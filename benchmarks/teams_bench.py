@@ -281,17 +281,16 @@ def _median_row(rs: list[dict]) -> str:
     )
 
 
-async def run_compare(measures: list[str], messages: int, concurrency: int, rounds: int) -> None:
-    """Our bot with every measure on, against our bot with each of `measures` off (msrest fix on)."""
+async def collect(configs: list[tuple[dict, list[str]]], messages: int, concurrency: int, rounds: int) -> list[dict]:
+    """Each (tags, `--serve` arguments) server, started again in every round in the same order (so drift in
+    the machine's load falls on all of them); every result carries its tags and round."""
     connector, service_url, count = await start_connector()
-    variants = ["all on", *measures]
     results = []
     try:
         for round_ in range(rounds):
-            for variant in variants:
-                without = [] if variant == "all on" else ["--without", variant]
-                for r in await measure(["--serve", "ours", *without], service_url, count, messages, concurrency):
-                    r |= {"variant": variant, "round": round_}
+            for tags, serve_args in configs:
+                for r in await measure(serve_args, service_url, count, messages, concurrency):
+                    r |= {**tags, "round": round_}
                     results.append(r)
                     print(json.dumps(r), file=sys.stderr)
     finally:
@@ -300,6 +299,14 @@ async def run_compare(measures: list[str], messages: int, concurrency: int, roun
         f"\n`status` via POST /api/messages: {messages} messages, {concurrency} concurrent, {rounds} round(s), "
         f"CPython {sys.version.split()[0]}" + (", medians" if rounds > 1 else "")
     )
+    return results
+
+
+async def run_compare(measures: list[str], messages: int, concurrency: int, rounds: int) -> None:
+    """Our bot with every measure on, against our bot with each of `measures` off (msrest fix on)."""
+    variants = ["all on", *measures]
+    configs = [({"variant": v}, ["--serve", "ours", *([] if v == "all on" else ["--without", v])]) for v in variants]
+    results = await collect(configs, messages, concurrency, rounds)
     print(
         f"{'ICT Assistant':<26}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'server CPU ms/msg':>19}{'errors':>8}"
@@ -312,22 +319,11 @@ async def run_compare(measures: list[str], messages: int, concurrency: int, roun
 
 
 async def run_all(messages: int, concurrency: int, rounds: int = 1) -> None:
-    connector, service_url, count = await start_connector()
-    results = []
-    try:
-        for round_ in range(rounds):
-            for kind, fix in (("bare", False), ("ours", False), ("bare", True), ("ours", True)):
-                serve_args = ["--serve", kind, "--fix", "on" if fix else "off"]
-                for r in await measure(serve_args, service_url, count, messages, concurrency):
-                    r |= {"bot": kind, "fix": fix, "round": round_}
-                    results.append(r)
-                    print(json.dumps(r), file=sys.stderr)
-    finally:
-        await connector.cleanup()
-    print(
-        f"\n`status` via POST /api/messages: {messages} messages, {concurrency} concurrent, {rounds} round(s), "
-        f"CPython {sys.version.split()[0]}" + (", medians" if rounds > 1 else "")
-    )
+    configs = [
+        ({"bot": kind, "fix": fix}, ["--serve", kind, "--fix", "on" if fix else "off"])
+        for kind, fix in (("bare", False), ("ours", False), ("bare", True), ("ours", True))
+    ]
+    results = await collect(configs, messages, concurrency, rounds)
     print(
         f"{'bot':<22}{'msrest fix':<12}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'server CPU ms/msg':>19}{'errors':>8}"

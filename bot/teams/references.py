@@ -15,9 +15,9 @@ from botbuilder.schema import Activity, ConversationAccount, ConversationReferen
 from bot.teams.errors import TeamsConfigError
 from bot.teams.sdk_patches import set_tenant, tenant_of
 from bot.teams.urls import is_http_url
+from handlers.admin import TRIAGE_OWNER as TRIAGE_OWNER  # the set-triage command stores it
 
 PLATFORM = "teams"
-TRIAGE_OWNER = "triage"
 CHAT_SUFFIX = "#chat"
 GLOBAL_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 

@@ -65,11 +65,6 @@ def _switch_off(name: str) -> None:
         sdk_patches.TeamsCloudAdapter._process_turn_results = CloudAdapter._process_turn_results
     elif name == "card-cache":  # every reply rendered afresh
         cards.RenderedCards.content = lambda self, reply: cards.CardJSON(cards.render_adaptive_card(reply))
-    elif name == "lazy-token-client":  # a user token client built for every turn, as stock
-        from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-
-        stock = ConfigurationBotFrameworkAuthentication.create_user_token_client
-        sdk_patches.TeamsBotFrameworkAuthentication.create_user_token_client = stock
     elif name == "saved-references":  # the reference written to the database on every message
 
         async def remember(self, owner: str, reference: dict) -> None:
@@ -83,7 +78,7 @@ def _switch_off(name: str) -> None:
         raise SystemExit(f"unknown measure {name!r}; one of {', '.join(MEASURES)}")
 
 
-MEASURES = ("card-json", "card-cache", "lazy-token-client", "saved-references", "msrest-retry")
+MEASURES = ("card-json", "card-cache", "saved-references", "msrest-retry")
 
 
 async def _serve_ours(fix: bool, without: tuple[str, ...] = ()) -> web.AppRunner:

@@ -26,21 +26,16 @@ at 50 concurrent connections; the figures are in benchmarks/README.md):
 * msrest walks an outgoing activity node by node to serialise it, and `TurnContext` deep-copies it first, so a
   large card cost milliseconds a reply in both. Cards travel as `CardJSON`, which msrest takes whole and deep
   copies share; `TeamsCloudAdapter` builds the expectReplies body the same way. The bytes sent are the same.
-* `CloudAdapterBase.process_activity` builds a `UserTokenClient` (a msrest client) for every turn, for OAuth
-  sign-in this bot never uses: `TeamsBotFrameworkAuthentication` hands out a `LazyUserTokenClient`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, DeliveryModes, TokenResponse
-from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, UserTokenClient
-from botframework.connector.token_api.models import SignInUrlResponse, TokenExchangeRequest, TokenStatus
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, DeliveryModes
+from botframework.connector.auth import AuthenticateRequestResult
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -77,53 +72,12 @@ def set_tenant(reference: dict, tenant: str | None) -> dict:
     return reference
 
 
-# ------------------------------------------------------------ refused tokens, user token clients
-
-
-class LazyUserTokenClient(UserTokenClient):
-    """The turn's UserTokenClient, made by `make` the first time one of its methods is called."""
-
-    def __init__(self, make: Callable[[], Awaitable[UserTokenClient]]):
-        self._make = make
-        self._client: UserTokenClient | None = None
-        self._lock = asyncio.Lock()
-
-    async def client(self) -> UserTokenClient:
-        async with self._lock:
-            if self._client is None:
-                self._client = await self._make()
-        return self._client
-
-    async def get_user_token(
-        self, user_id: str, connection_name: str, channel_id: str, magic_code: str
-    ) -> TokenResponse:
-        return await (await self.client()).get_user_token(user_id, connection_name, channel_id, magic_code)
-
-    async def get_sign_in_resource(
-        self, connection_name: str, activity: Activity, final_redirect: str
-    ) -> SignInUrlResponse:
-        return await (await self.client()).get_sign_in_resource(connection_name, activity, final_redirect)
-
-    async def sign_out_user(self, user_id: str, connection_name: str, channel_id: str):
-        return await (await self.client()).sign_out_user(user_id, connection_name, channel_id)
-
-    async def get_token_status(self, user_id: str, channel_id: str, include_filter: str) -> list[TokenStatus]:
-        return await (await self.client()).get_token_status(user_id, channel_id, include_filter)
-
-    async def get_aad_tokens(
-        self, user_id: str, connection_name: str, resource_urls: list[str], channel_id: str
-    ) -> dict[str, TokenResponse]:
-        return await (await self.client()).get_aad_tokens(user_id, connection_name, resource_urls, channel_id)
-
-    async def exchange_token(
-        self, user_id: str, connection_name: str, channel_id: str, exchange_request: TokenExchangeRequest
-    ) -> TokenResponse:
-        return await (await self.client()).exchange_token(user_id, connection_name, channel_id, exchange_request)
+# ------------------------------------------------------------ refused tokens
 
 
 class TeamsBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
-    """The samples' authentication, with every refused token a PermissionError (401) and user token clients
-    made only when used. A failure to fetch the signing keys stays an OSError (503)."""
+    """The samples' authentication, with every refused token a PermissionError (401). A failure to fetch the
+    signing keys stays an OSError (503)."""
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         try:
@@ -132,10 +86,6 @@ class TeamsBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
             raise
         except Exception as e:
             raise PermissionError(f"token refused ({type(e).__name__})") from e
-
-    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        parent = super()
-        return LazyUserTokenClient(lambda: parent.create_user_token_client(claims_identity))
 
 
 # ------------------------------------------------------------ Action.Execute message answers

@@ -173,23 +173,3 @@ def test_a_message_only_action_execute_answer_cannot_be_serialised_by_the_sdk_mo
         "type": MESSAGE_RESPONSE_TYPE,
         "value": "Done.",
     }
-
-
-async def test_a_turn_gets_a_user_token_client_built_only_when_used(teams):
-    from botframework.connector.auth import UserTokenClient
-
-    from bot.teams.sdk_patches import LazyUserTokenClient
-
-    endpoint = teams.client.app[TEAMS]
-    seen = []
-
-    async def capture(context):
-        seen.append(context.turn_state.get(endpoint.adapter.USER_TOKEN_CLIENT_KEY))
-
-    await proactive_turn(teams, capture)
-    (client,) = seen
-    assert isinstance(client, LazyUserTokenClient) and isinstance(client, UserTokenClient)
-    assert client._client is None  # nothing built yet
-    inner = await client.client()
-    assert isinstance(inner, UserTokenClient) and not isinstance(inner, LazyUserTokenClient)
-    assert await client.client() is inner

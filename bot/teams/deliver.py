@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
+from botbuilder.schema import ActivityTypes, ErrorResponseException
 from msrest.exceptions import ClientException
 
 from bot.notify import DeliveryError
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
-from bot.teams.sdk_patches import CardJSON, set_tenant, without_sdk_retries
+from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.notices import person_notice, triage_post
 from storage import Store
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
@@ -112,13 +112,7 @@ class TeamsDeliverer:
             raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
         ref = reference_from_dict(chat)
         tenant = (chat.get("conversation") or {}).get("tenantId")
-        params = ConversationParameters(
-            is_group=False,
-            bot=ref.bot,
-            members=[ChannelAccount(id=ref.user.id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}} if tenant else None,
-        )
+        params = personal_chat_parameters(ref.bot, ref.user.id, tenant)
         box: dict = {}
 
         async def created(context: TurnContext) -> None:

@@ -8,7 +8,8 @@ Defects (each shown failing without its workaround in tests/teams/test_workaroun
   msrest models only. Our route calls `process_activity` itself and serialises with `invoke_body_json`.
 * The tenant id is spelt `tenantID`: `ConversationAccount` and `ConversationParameters` map `tenant_id` to a
   `tenantID` key, so the SDK never reads the `conversation.tenantId` Teams sends and writes a key Teams
-  ignores. `tenant_of` reads it where Teams puts it; `set_tenant` writes it as Teams spells it.
+  ignores. `tenant_of` reads it where Teams puts it; `set_tenant` writes it as Teams spells it, and
+  `personal_chat_parameters` also puts it in channelData.tenant.id, where Teams reads it.
 * Some refused tokens are not PermissionErrors: a token without `iss` raises KeyError, an unknown key id
   IndexError, a disallowed algorithm or a key not endorsed for the channel a bare Exception; the adapter
   answers each with 500. `TeamsBotFrameworkAuthentication` makes them PermissionError (401).
@@ -34,7 +35,13 @@ from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, DeliveryModes
+from botbuilder.schema import (
+    Activity,
+    AdaptiveCardInvokeResponse,
+    ChannelAccount,
+    ConversationParameters,
+    DeliveryModes,
+)
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
@@ -70,6 +77,17 @@ def set_tenant(reference: dict, tenant: str | None) -> dict:
     if tenant:
         reference.setdefault("conversation", {})["tenantId"] = tenant
     return reference
+
+
+def personal_chat_parameters(bot: ChannelAccount, user_id: str, tenant: str | None) -> ConversationParameters:
+    """What creates a personal chat with `user_id` in `tenant` (Teams needs the tenant to create one)."""
+    return ConversationParameters(
+        is_group=False,
+        bot=bot,
+        members=[ChannelAccount(id=user_id)],
+        tenant_id=tenant,
+        channel_data={"tenant": {"id": tenant}} if tenant else None,
+    )
 
 
 # ------------------------------------------------------------ refused tokens

@@ -156,6 +156,14 @@ def test_the_sdk_reads_and_writes_tenant_id_as_tenantID_so_references_carry_it_a
         "conversation": {**stock["conversation"], "tenantId": None},
     }
 
+    from botbuilder.schema import ChannelAccount, ConversationParameters
+
+    from bot.teams.sdk_patches import personal_chat_parameters
+
+    assert ConversationParameters(tenant_id="t").serialize() == {"tenantID": "t"}  # a key Teams ignores
+    ours = personal_chat_parameters(ChannelAccount(id="28:bot"), "29:a", "t").serialize()
+    assert ours["channelData"] == {"tenant": {"id": "t"}}
+
 
 def test_a_message_only_action_execute_answer_cannot_be_serialised_by_the_sdk_model():
     from botbuilder.core import serializer_helper

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from handlers import strategy, support
-from handlers.cleaning import clean_text
 from handlers.commands import ALL_COMMANDS
 from handlers.context import Context, UsageError
 from handlers.errors import new_error_id, sorry
@@ -21,6 +20,7 @@ from handlers.reply import Button, Item, Reply, Tone
 from handlers.ticket_cards import ticket_item
 from handlers.vocabulary import EXPLICIT_REQUEST, PROBLEM, self_help_for
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, Store
+from storage.text import clean_text
 
 log = logging.getLogger(__name__)
 

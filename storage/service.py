@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, delete, func, select, update
@@ -16,7 +15,6 @@ from sqlalchemy.orm import selectinload
 from storage import models as m
 from storage.db import session_factories
 from storage.enums import (
-    ALL_COUNCILS,
     ActionStatus,
     Category,
     NoticeKind,
@@ -27,6 +25,7 @@ from storage.enums import (
     TicketStatus,
 )
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from storage.plan_file import OPTIONAL_ACTION_FIELDS, ActionInput, ImportResult, ThemeInput
 from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
@@ -83,51 +82,6 @@ def parse_ticket_ref(ref: str) -> int:
     if not text.isdigit() or len(text) > 9 or int(text) < 1:
         raise InvalidInput(f"'{ref}' is not a request reference like ICT-42.")
     return int(text)
-
-
-# ---------------------------------------------------------------- inputs of the plan import
-
-
-#: Action fields a plan file may leave out. Left out, a new action takes the default and an existing
-#: action keeps what it has (so re-importing a plan never wipes the progress owners have posted).
-OPTIONAL_ACTION_FIELDS = frozenset(
-    {"description", "owner_email", "partners", "plan_year", "due", "status", "progress", "rag"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ActionInput:
-    ref: str
-    title: str
-    owner: str
-    owner_email: str | None = None
-    description: str = ""
-    partners: tuple[str, ...] = tuple(c.value for c in ALL_COUNCILS)
-    plan_year: str = "2019/20"
-    due: date | None = None
-    status: str = ActionStatus.NOT_STARTED.value
-    rag: str = Rag.GREEN.value
-    progress: int = 0
-    #: Optional fields the plan file gave. An existing action keeps its own value of any other field.
-    #: (Default: all of them, as when the whole action is known.)
-    given: frozenset[str] = field(default=OPTIONAL_ACTION_FIELDS, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeInput:
-    code: str
-    name: str
-    summary: str = ""
-    actions: tuple[ActionInput, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    themes_created: int
-    themes_updated: int
-    actions_created: int
-    actions_updated: int
-    sample_actions_removed: int = 0
 
 
 # ---------------------------------------------------------------- conversions

@@ -84,7 +84,7 @@ class Runtime:
         return await self._timed(channel, welcomed())
 
 
-#: Where the aiohttp application keeps the runtime; every channel reads it from here, after start-up.
+#: Where the aiohttp application keeps the Runtime (set at start-up; channels read it in their cleanup_ctx).
 RUNTIME = web.AppKey("runtime", Runtime)
 
 

@@ -6,15 +6,19 @@ Action.Submit messages, and the welcome when the bot is installed. No command lo
 
 from __future__ import annotations
 
+import json
 import logging
-from functools import lru_cache
+import time
+from collections.abc import Callable
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
+from botbuilder.schema import AdaptiveCardInvokeResponse
+from cachetools import TTLCache
 
 from bot.runtime import Runtime
-from bot.teams.adapter import CardJSON, TenantRefused, message_response
+from bot.teams.adapter import TenantRefused, message_response
+from bot.teams.cards import RenderedCards
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
@@ -22,9 +26,9 @@ from bot.teams.references import (
     is_personal,
     owner_key,
     reference_of,
-    tenant_of,
 )
-from bot.teams.render import CARD_CONTENT_TYPE, CardAction, render_adaptive_card
+from bot.teams.render import CARD_CONTENT_TYPE, CardAction
+from bot.teams.sdk_patches import tenant_of
 from bot.text import render_text
 from handlers import Origin, Outcome, Reply, Sender, Tone
 
@@ -33,24 +37,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "teams"
 NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
-RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
-
-
-@lru_cache(maxsize=RENDERED_CARDS)
-def _cached_card(reply: Reply) -> CardJSON:
-    return CardJSON(render_adaptive_card(reply))
-
-
-def card_content(reply: Reply) -> CardJSON:
-    """The reply's Adaptive Card, ready to send (an equal reply renders to an equal card, so it is reused)."""
-    try:
-        return _cached_card(reply)
-    except TypeError:  # a reply holding something unhashable: render it afresh
-        return CardJSON(render_adaptive_card(reply))
-
-
-def card_message(reply: Reply) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card_content(reply)))
+SAVED_REFERENCE_SECONDS = 3600.0  # after this, a reference is written again (another process may have changed it)
 
 
 def form_errors_reply(errors: dict[str, str]) -> Reply:
@@ -58,11 +45,21 @@ def form_errors_reply(errors: dict[str, str]) -> Reply:
 
 
 class TeamsBot(TeamsActivityHandler):
-    def __init__(self, runtime: Runtime, *, allowed_tenant: str | None = None, members: MemberDirectory | None = None):
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        allowed_tenant: str | None = None,
+        members: MemberDirectory | None = None,
+        cards: RenderedCards | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.runtime = runtime
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
-        self._saved: dict[str, dict] = {}  # owner key -> the reference last stored
+        self.cards = cards or RenderedCards()
+        # owner key -> the reference last stored, as JSON text
+        self._saved: TTLCache[str, str] = TTLCache(maxsize=SAVED_REFERENCES, ttl=SAVED_REFERENCE_SECONDS, timer=clock)
 
     async def on_turn(self, turn_context: TurnContext):
         if self.allowed_tenant is not None and tenant_of(turn_context.activity) != self.allowed_tenant:
@@ -90,12 +87,11 @@ class TeamsBot(TeamsActivityHandler):
     async def _remember(self, owner: str, reference: dict) -> None:
         """Store where to reach this person; only when it changed (a write per message would cost a commit)."""
         stored = {k: v for k, v in reference.items() if k != "activityId"}  # proactive posts start new messages
-        if self._saved.get(owner) == stored:
+        text = json.dumps(stored, sort_keys=True)
+        if self._saved.get(owner) == text:
             return
         await self.runtime.store.save_conversation_reference(PLATFORM, owner, stored)
-        if len(self._saved) >= SAVED_REFERENCES:
-            self._saved.pop(next(iter(self._saved)))
-        self._saved[owner] = stored
+        self._saved[owner] = text
 
     def _button(self, data: object, verb: object = None, *, execute: bool = False) -> CardAction | None:
         """The pressed button or submitted form, or None when the data is not one our cards send: an unknown
@@ -124,7 +120,7 @@ class TeamsBot(TeamsActivityHandler):
         if activity.value is not None:  # Action.Submit (older clients, the Emulator): never read as typed text
             action = self._button(activity.value)
             if action is None:
-                await turn_context.send_activity(card_message(Reply(tone=Tone.WARNING, text=NOT_MINE)))
+                await turn_context.send_activity(self.cards.message(Reply(tone=Tone.WARNING, text=NOT_MINE)))
                 return
         sender, origin = await self._sender_and_origin(turn_context)
         if action is not None:
@@ -134,7 +130,7 @@ class TeamsBot(TeamsActivityHandler):
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
             reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
         if reply is not None:
-            await turn_context.send_activity(card_message(reply))
+            await turn_context.send_activity(self.cards.message(reply))
 
     # ------------------------------------------------------------ Action.Execute
 
@@ -157,7 +153,9 @@ class TeamsBot(TeamsActivityHandler):
             return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
             return message_response(render_text(outcome.reply))
-        body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card_content(outcome.reply))
+        body = AdaptiveCardInvokeResponse(
+            status_code=200, type=CARD_CONTENT_TYPE, value=self.cards.content(outcome.reply)
+        )
         return InvokeResponse(status=200, body=body)
 
     # ------------------------------------------------------------ installation
@@ -176,4 +174,4 @@ class TeamsBot(TeamsActivityHandler):
             sender = Sender(key="teams:installation", display_name="Teams")
             origin = Origin(platform=PLATFORM, conversation=activity.conversation.id)
         reply = (await self.runtime.welcome(CHANNEL, sender, origin, personal=personal)).reply
-        await turn_context.send_activity(card_message(reply))
+        await turn_context.send_activity(self.cards.message(reply))

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
+from botbuilder.schema import ActivityTypes, ErrorResponseException
 from msrest.exceptions import ClientException
 
 from bot.notify import DeliveryError, retry_after_seconds
-from bot.teams.adapter import CardJSON
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
+from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.notices import person_notice, triage_post
 from storage import Store
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
@@ -42,15 +42,6 @@ def delivery_error(error: Exception) -> DeliveryError:
     if isinstance(error, ClientException):
         return DeliveryError(f"Bot Connector unreachable: {type(error).__name__}")
     return DeliveryError(f"{type(error).__name__}: {error}")
-
-
-def _no_sdk_retries(context: TurnContext, adapter: CloudAdapter) -> None:
-    """The outbox retries with back-off itself; the SDK's own urllib3 retries would only hold it up."""
-    client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
-    policy = getattr(getattr(client, "config", None), "retry_policy", None)
-    if policy is not None:
-        policy.retries = 0
-        policy.policy.status_forcelist = frozenset()
 
 
 class TeamsDeliverer:
@@ -84,7 +75,7 @@ class TeamsDeliverer:
         box: dict = {}
 
         async def callback(context: TurnContext) -> None:
-            _no_sdk_retries(context, self.adapter)
+            without_sdk_retries(context, self.adapter)
             try:
                 box["result"] = await act(context)
             except Exception as e:
@@ -115,13 +106,7 @@ class TeamsDeliverer:
             raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
         ref = reference_from_dict(chat)
         tenant = (chat.get("conversation") or {}).get("tenantId")
-        params = ConversationParameters(
-            is_group=False,
-            bot=ref.bot,
-            members=[ChannelAccount(id=ref.user.id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}} if tenant else None,
-        )
+        params = personal_chat_parameters(ref.bot, ref.user.id, tenant)
         box: dict = {}
 
         async def created(context: TurnContext) -> None:
@@ -133,10 +118,8 @@ class TeamsDeliverer:
             )
         except Exception as e:
             raise delivery_error(e) from e
-        reference = box["reference"]
+        reference = set_tenant(box["reference"], tenant)
         reference["user"] = chat.get("user")
-        if tenant:
-            reference["conversation"]["tenantId"] = tenant
         await self.store.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 

@@ -23,18 +23,10 @@ from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.plan_io import seed_sample_if_empty
 
-#: Commands that only read: after them the outbox has nothing new to deliver.
-READ_ONLY = frozenset(
-    {"help", "whoami", "status", "actions", "history", "ticket", "tickets", "queue", "conversation", "home", "welcome"}
-)
 #: Outcomes in which nothing was changed.
 UNCHANGED = frozenset({"usage", "denied", "not_found", "conflict"})
 #: Interactions that are not commands but are counted like them.
 INTERACTIONS = ("conversation", "home", "welcome")
-
-
-def may_have_queued_notices(outcome: Outcome) -> bool:
-    return outcome.status not in UNCHANGED and outcome.command not in READ_ONLY
 
 
 @dataclass
@@ -56,7 +48,7 @@ class Runtime:
         with self.metrics.timed() as t:
             outcome = await call
         self.metrics.observe(channel, outcome.command, outcome.status, t["seconds"])
-        if may_have_queued_notices(outcome):
+        if outcome.status not in UNCHANGED and not self.assistant.changes_nothing(outcome.command):
             self.outbox.kick()
         return outcome
 

@@ -42,6 +42,10 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: Interactions that are not commands and never change anything: a free-text reply, the home page, a welcome.
+READ_ONLY_INTERACTIONS = frozenset({"conversation", "home", "welcome"})
+
+
 class Assistant:
     """Platform-neutral command handling. Channels translate in, call this, render the Reply out."""
 
@@ -53,6 +57,13 @@ class Assistant:
     def knows(self, action_id: str) -> bool:
         """Is this a command a button of ours may name? (Channels ask before treating data as a click.)"""
         return action_id in self.commands
+
+    def changes_nothing(self, name: str) -> bool:
+        """Does the command or interaction `name` (an Outcome's command) only read? Conversation, home and
+        welcome replies only read; a name that is no command is assumed to change something."""
+        if name in self.commands:
+            return self.commands[name].reads_only
+        return name in READ_ONLY_INTERACTIONS
 
     # ------------------------------------------------------------ entry points
 

@@ -127,6 +127,7 @@ COMMANDS = (
         refusal="The queue is for the ICT service desk (agents) only.",
         offered=TEAM,
         hint="queue",
+        reads_only=True,
     ),
     Command(
         "assign",

@@ -59,5 +59,6 @@ COMMANDS = (
         aliases=("?", "commands", "hi", "hello", "hey", "start"),
         offered=frozenset(Place),
         hint="help",
+        reads_only=True,
     ),
 )

@@ -72,6 +72,7 @@ class Command:
     submit: SubmitForm | None = None
     offered: frozenset[Place] = frozenset()  # Teams command lists
     hint: str = ""  # its part of the Slack slash command's usage hint; empty: left out
+    reads_only: bool = False  # True when it never changes anything (so it queues no notifications)
 
     @property
     def words(self) -> tuple[str, ...]:

@@ -299,6 +299,7 @@ COMMANDS = (
         aliases=("strategy", "summary", "overview", "progress"),
         offered=EVERYWHERE,
         hint="status",
+        reads_only=True,
     ),
     Command(
         "actions",
@@ -308,6 +309,7 @@ COMMANDS = (
         "List action plan items",
         aliases=("action", "plan"),
         offered=EVERYWHERE,
+        reads_only=True,
     ),
     Command(
         "update",
@@ -329,5 +331,6 @@ COMMANDS = (
         "history RS-03",
         "Every progress update on an action",
         offered=frozenset({Place.PERSONAL_CHAT}),
+        reads_only=True,
     ),
 )

@@ -236,6 +236,7 @@ COMMANDS = (
         aliases=("requests", "my-requests", "mine"),
         offered=PERSONAL,
         hint="tickets",
+        reads_only=True,
     ),
     Command(
         "ticket",
@@ -246,6 +247,7 @@ COMMANDS = (
         aliases=("show",),
         offered=EVERYWHERE,
         hint="ticket ICT-42",
+        reads_only=True,
     ),
     Command(
         "comment",

@@ -30,5 +30,6 @@ COMMANDS = (
         "Your user key and roles",
         aliases=("me", "roles"),
         offered=frozenset({Place.PERSONAL_CHAT}),
+        reads_only=True,
     ),
 )

@@ -90,7 +90,7 @@ class TeamsBot(TeamsActivityHandler):
         text = json.dumps(stored, sort_keys=True)
         if self._saved.get(owner) == text:
             return
-        await self.runtime.store.save_conversation_reference(PLATFORM, owner, stored)
+        await self.runtime.bookkeeping.save_conversation_reference(PLATFORM, owner, stored)
         self._saved[owner] = text
 
     def _button(self, data: object, verb: object = None, *, execute: bool = False) -> CardAction | None:
@@ -165,7 +165,7 @@ class TeamsBot(TeamsActivityHandler):
         bot_id = activity.recipient.id if activity.recipient else None
         if not any(m.id == bot_id for m in activity.members_added or []):
             return  # people joining or leaving a team: nothing to say
-        if not await self.runtime.store.claim_event(f"teams:welcome:{activity.conversation.id}"):
+        if not await self.runtime.bookkeeping.first_time(f"teams:welcome:{activity.conversation.id}"):
             return  # already welcomed here (Teams repeats conversationUpdate)
         personal = is_personal(activity)
         if personal:

@@ -147,7 +147,9 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
         app[TEAMS] = TeamsEndpoint(
             adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)), local_mode=config.local_mode
         )
-        runtime.outbox.register(TeamsDeliverer(adapter, runtime.store, app_id=config.APP_ID, triage_reference=triage))
+        runtime.outbox.register(
+            TeamsDeliverer(adapter, runtime.bookkeeping, app_id=config.APP_ID, triage_reference=triage)
+        )
         if config.local_mode:
             log.warning(
                 "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator), from this machine "

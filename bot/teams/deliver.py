@@ -18,12 +18,12 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ActivityTypes, ErrorResponseException
 from msrest.exceptions import ClientException
 
+from bot.bookkeeping import Bookkeeping
 from bot.notify import DeliveryError, retry_after_seconds
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
 from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.notices import person_notice, triage_post
-from storage import Store
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
@@ -50,14 +50,14 @@ class TeamsDeliverer:
     def __init__(
         self,
         adapter: CloudAdapter,
-        store: Store,
+        bookkeeping: Bookkeeping,
         *,
         app_id: str = "",
         triage_reference: dict | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.adapter = adapter
-        self.store = store
+        self.bookkeeping = bookkeeping
         self.app_id = app_id
         self.configured_triage = triage_reference
         self.clock = clock
@@ -94,14 +94,14 @@ class TeamsDeliverer:
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
         card = CardJSON(render_adaptive_card(person_notice(notice, ticket)))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
-        reference = await self.store.get_conversation_reference(PLATFORM, notice.recipient_key)
+        reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
         if reference is None:
             reference = await self._open_personal_chat(notice.recipient_key)
         await self._send(reference, lambda context: context.send_activity(message))
 
     async def _open_personal_chat(self, user_key: str) -> dict:
         """No personal chat yet: open one from the group chat or channel where the user last spoke to us."""
-        chat = await self.store.get_conversation_reference(PLATFORM, user_key + CHAT_SUFFIX)
+        chat = await self.bookkeeping.conversation_reference(PLATFORM, user_key + CHAT_SUFFIX)
         if chat is None:
             raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
         ref = reference_from_dict(chat)
@@ -120,13 +120,13 @@ class TeamsDeliverer:
             raise delivery_error(e) from e
         reference = set_tenant(box["reference"], tenant)
         reference["user"] = chat.get("user")
-        await self.store.save_conversation_reference(PLATFORM, user_key, reference)
+        await self.bookkeeping.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 
     # ------------------------------------------------------------ triage
 
     async def triage_reference(self) -> dict | None:
-        return await self.store.get_conversation_reference(PLATFORM, TRIAGE_OWNER) or self.configured_triage
+        return await self.bookkeeping.conversation_reference(PLATFORM, TRIAGE_OWNER) or self.configured_triage
 
     async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
         reference = await self.triage_reference()
@@ -139,11 +139,11 @@ class TeamsDeliverer:
             response = await self._send(reference, lambda context: context.send_activity(message))
             if response is not None and getattr(response, "id", None):
                 conversation = reference["conversation"]["id"]
-                await self.store.save_channel_post(
+                await self.bookkeeping.save_channel_post(
                     ChannelPostRecord(ticket.number, PLATFORM, "triage", conversation, response.id)
                 )
             return
-        post = await self.store.get_channel_post(ticket.ref, PLATFORM, "triage")
+        post = await self.bookkeeping.channel_post(ticket.ref, PLATFORM, "triage")
         if post is None:
             return  # posted before a triage conversation was set: nothing to refresh
         message.id = post.message_id

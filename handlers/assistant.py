@@ -13,6 +13,7 @@ from handlers.errors import new_error_id, sorry
 from handlers.formatting import clip, plural
 from handlers.messages import Sender
 from handlers.parser import closest_command, parse
+from handlers.problems import problem_text
 from handlers.reply import Button, Field, Item, Reply, Tone
 from handlers.usage import USAGE, usage_line
 from handlers.vocabulary import EXPLICIT_REQUEST, PROBLEM, self_help_for
@@ -153,14 +154,14 @@ class Assistant:
             hint = f"\n{usage_line(command)}" if command in USAGE else ""
             return Outcome(Reply(tone=Tone.WARNING, text=e.message + hint), name, "usage")
         except PermissionDenied as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "denied")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "denied")
         except NotFound as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "not_found")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "not_found")
         except InvalidInput as e:
             hint = f"\n{usage_line(name)}" if name in USAGE else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e) + hint), name, "usage")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name) + hint), name, "usage")
         except Conflict as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "conflict")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "conflict")
         except Exception:
             error_id = new_error_id()
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)

@@ -69,4 +69,3 @@ def closest_command(word: str) -> str | None:
 
 
 REF_ACTION = re.compile(r"^[A-Z]{2,4}-\d{1,3}$", re.IGNORECASE)
-REF_TICKET = re.compile(r"^(?:ICT-?)?\d{1,9}$|^#\d{1,9}$", re.IGNORECASE)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, until, when
-from handlers.parser import REF_TICKET
+from handlers.problems import DESK_ONLY
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
+from handlers.usage import EXAMPLE_TICKET
 from handlers.vocabulary import guess_category
-from storage import NotFound
+from storage import SLA_TARGETS, InvalidInput, TicketRef
 from storage.enums import Category, Priority
 from storage.records import TicketRecord
-from storage.service import SLA_TARGETS
 
 LIST_LIMIT = 20
 MAX_DESCRIPTION = 10_000
@@ -23,14 +23,15 @@ def sla_target(priority: str) -> str:
     return f"{int(hours)} hours" if hours < 48 else f"{int(hours // 24)} days"
 
 
-def _ref(rest: str, command: str) -> tuple[str, str]:
-    ref, _, tail = rest.strip().partition(" ")
-    if not ref:
+def _ref(rest: str, command: str) -> tuple[TicketRef, str]:
+    """The request a command is about, and the rest of what was typed after its reference."""
+    if not rest.strip():
         raise UsageError("Which request? Give its reference.", command)
-    if not REF_TICKET.match(ref):
-        raise UsageError(f"'{clip(ref, 20)}' is not a request reference like ICT-42.", command)
-    number = ref.upper().removeprefix("#").removeprefix("ICT-").removeprefix("ICT")
-    return f"ICT-{int(number)}", tail.strip()
+    try:
+        return TicketRef.split(rest)
+    except InvalidInput as e:
+        shown = clip(str(e.value), 20)
+        raise UsageError(f"'{shown}' is not a request reference like {EXAMPLE_TICKET}.", command) from None
 
 
 def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:
@@ -231,10 +232,7 @@ async def submit_support_form(ctx: Context, values: dict[str, str]) -> Reply | d
 
 async def ticket(ctx: Context, rest: str) -> Reply:
     ref, _ = _ref(rest, "ticket")
-    try:
-        t = await ctx.store.get_ticket(ref, ctx.user.key)
-    except NotFound:
-        raise NotFound(f"I can't find {ref}. Type 'tickets' to see your open requests.") from None
+    t = await ctx.store.get_ticket(ref, ctx.user.key)
     reply = ticket_card(t, ctx.now, for_agent=ctx.user.can_work_tickets)
     history = tuple(
         Item(title=f"{e.kind} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))
@@ -259,7 +257,7 @@ async def tickets(ctx: Context, rest: str) -> Reply:
         text=plural(len(mine), "open request"),
         items=tuple(ticket_item(t, ctx.now, for_agent=False) for t in mine[:LIST_LIMIT]),
         more=max(0, len(mine) - LIST_LIMIT),
-        more_hint="ticket ICT-N",
+        more_hint=f"ticket {TicketRef.SHAPE}",
     )
 
 
@@ -317,7 +315,7 @@ async def priority(ctx: Context, rest: str) -> Reply:
     ref, level = _ref(rest, "priority")
     if not level:
         if not ctx.user.can_work_tickets:
-            return Reply(tone=Tone.WARNING, text="Only the ICT service desk (agents) can do that.")
+            return Reply(tone=Tone.WARNING, text=DESK_ONLY)
         return Reply(
             text=f"Choose a priority for {ref}.",
             buttons=tuple(Button(f"{p} {PRIORITY_WORDS[p]}", "priority", f"{ref} {p}") for p in PRIORITY_WORDS),
@@ -340,7 +338,7 @@ async def resolve(ctx: Context, rest: str) -> Reply:
     ref, note = _ref(rest, "resolve")
     if not note:
         if not ctx.user.can_work_tickets:
-            return Reply(tone=Tone.WARNING, text="Only the ICT service desk (agents) can do that.")
+            return Reply(tone=Tone.WARNING, text=DESK_ONLY)
         return resolve_form(ref)
     t = await ctx.store.resolve_ticket(ref, ctx.user.key, note, now=ctx.clock())
     return Reply(
@@ -350,7 +348,7 @@ async def resolve(ctx: Context, rest: str) -> Reply:
     )
 
 
-def resolve_form(ref: str) -> Reply:
+def resolve_form(ref: TicketRef) -> Reply:
     return Reply(
         title=f"Resolve {ref}",
         text="Say what fixed it; the requester will see this note.",
@@ -358,7 +356,7 @@ def resolve_form(ref: str) -> Reply:
             form_id="resolve",
             title=f"Resolve {ref}",
             submit_label="Resolve",
-            private_metadata=ref,
+            private_metadata=str(ref),
             typed_alternative=f"resolve {ref} NOTE",
             inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
         ),

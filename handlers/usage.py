@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage import TicketRef
+
+#: The request reference the examples use.
+EXAMPLE_TICKET = TicketRef(42)
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:
@@ -28,8 +33,13 @@ USAGE: dict[str, Usage] = {
         Usage("history", "history ACTION", "history RS-03", "Every progress update on an action"),
         Usage("support", "support DESCRIPTION", "support my laptop will not connect to the VPN", "Ask ICT for help"),
         Usage("tickets", "tickets", "tickets", "Your open support requests"),
-        Usage("ticket", "ticket REF", "ticket ICT-42", "One support request and its history"),
-        Usage("comment", "comment REF TEXT", "comment ICT-42 It happens on the office wifi too", "Add to a request"),
+        Usage("ticket", "ticket REF", f"ticket {EXAMPLE_TICKET}", "One support request and its history"),
+        Usage(
+            "comment",
+            "comment REF TEXT",
+            f"comment {EXAMPLE_TICKET} It happens on the office wifi too",
+            "Add to a request",
+        ),
         Usage(
             "queue",
             "queue [P1-P4|mine|unassigned]",
@@ -37,16 +47,20 @@ USAGE: dict[str, Usage] = {
             "Open requests by priority and age",
             agents_only=True,
         ),
-        Usage("assign", "assign REF [PERSON]", "assign ICT-42", "Take a request (or give it to an agent)", True),
-        Usage("priority", "priority REF P1-P4", "priority ICT-42 P2", "Change a request's priority", True),
+        Usage(
+            "assign", "assign REF [PERSON]", f"assign {EXAMPLE_TICKET}", "Take a request (or give it to an agent)", True
+        ),
+        Usage("priority", "priority REF P1-P4", f"priority {EXAMPLE_TICKET} P2", "Change a request's priority", True),
         Usage(
             "waiting",
             "waiting REF QUESTION",
-            "waiting ICT-42 Which building are you in?",
+            f"waiting {EXAMPLE_TICKET} Which building are you in?",
             "Ask the requester for information",
             True,
         ),
-        Usage("resolve", "resolve REF NOTE", "resolve ICT-42 Reset the VPN profile", "Resolve a request", True),
+        Usage(
+            "resolve", "resolve REF NOTE", f"resolve {EXAMPLE_TICKET} Reset the VPN profile", "Resolve a request", True
+        ),
         Usage("whoami", "whoami", "whoami", "Your user key and roles"),
         Usage("help", "help", "help", "This list"),
     )

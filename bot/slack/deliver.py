@@ -23,10 +23,9 @@ from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.reply import Reply, Tone
 from handlers.support import ticket_card
-from storage import Store
+from storage import NOTIFY_MAX_ATTEMPTS, Store
 from storage.enums import NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
-from storage.service import NOTIFY_MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
 

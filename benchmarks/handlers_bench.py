@@ -46,7 +46,7 @@ from storage import models as m
 from storage.db import create_engine, is_sqlite
 from storage.enums import ALL_COUNCILS, ActionStatus, Category, Priority, Rag, TicketStatus
 from storage.migrate import upgrade
-from storage.service import ActionInput, ThemeInput
+from storage.plan_file import ActionInput, ThemeInput
 
 POSTGRES_ENV = "ICTBOT_BENCH_POSTGRES_URL"
 BATCH = 5_000

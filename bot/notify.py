@@ -112,28 +112,3 @@ class Outbox:
     def _count(self, channel: str, result: str) -> None:
         if self.metrics is not None:
             self.metrics.notifications.labels(channel, result).inc()
-
-
-def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
-    """The words a requester sees, whatever the channel."""
-    by = notice.payload.get("by", "The service desk")
-    note = notice.payload.get("note", "")
-    if notice.kind == "assigned":
-        assignee = notice.payload.get("assignee") or ticket.assignee_name or by
-        return f"{ticket.ref} \u201c{ticket.summary}\u201d is now with {assignee}."
-    if notice.kind == "waiting":
-        return (
-            f"{by} needs something from you for {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
-            f"Reply with: comment {ticket.ref} YOUR ANSWER"
-        )
-    if notice.kind == "resolved":
-        return (
-            f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
-            f"Still a problem? Reply with: comment {ticket.ref} WHAT IS STILL WRONG, or raise a new request."
-        )
-    if notice.kind == "commented":
-        return (
-            f"{by} added to {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
-            f"Reply with: comment {ticket.ref} YOUR REPLY"
-        )
-    return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.usage import EXAMPLE_TICKET
-from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError
+from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef
 
 DESK_ONLY = "Only the ICT service desk (agents) can do that."
+#: The request reference examples and explanations use.
+EXAMPLE_TICKET = TicketRef(42)
 
 _NOT_FOUND = {
     "request": "I can't find {key}.",

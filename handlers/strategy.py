@@ -9,8 +9,8 @@ from handlers.context import Context, UsageError
 from handlers.formatting import RAG_WORD, clip, day, plural, when
 from handlers.parser import REF_ACTION
 from handlers.problems import problem_text
+from handlers.registry import Command, Place, Who
 from handlers.reply import Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
-from handlers.usage import usage_line
 from handlers.vocabulary import theme_for_word
 from storage import NotFound
 from storage.records import ActionRecord, ThemeSummary
@@ -242,7 +242,7 @@ async def update_form(ctx: Context) -> Reply:
         return Reply(
             tone=Tone.WARNING,
             text="You don't own any actions in the plan, so there is nothing for you to update. "
-            + usage_line("update"),
+            + ctx.commands.usage_line("update"),
         )
     choices = tuple(
         Choice(label=clip(f"{a.ref} {a.title} ({a.progress}%, {a.rag})", 75), value=a.ref) for a in mine[:100]
@@ -268,3 +268,67 @@ async def update_form(ctx: Context) -> Reply:
         ),
     )
     return Reply(title="Update an action", text="Choose the action and say what changed.", form=form)
+
+
+async def submit_update_form(ctx: Context, values: dict[str, str], metadata: str = "") -> Reply | dict[str, str]:
+    errors: dict[str, str] = {}
+    ref = (values.get("ref") or "").strip().upper()
+    rag = (values.get("rag") or "").strip().lower() or None
+    note = (values.get("note") or "").strip()
+    raw = (values.get("progress") or "").strip().rstrip("%")
+    if not ref:
+        errors["ref"] = "Choose an action."
+    if not raw.isdigit() or not 0 <= int(raw) <= 100:
+        errors["progress"] = "Progress is a whole number from 0 to 100."
+    if rag is not None and rag not in ("red", "amber", "green"):
+        errors["rag"] = "Choose red, amber or green."
+    if not note:
+        errors["note"] = "Say what changed."
+    if errors:
+        return errors
+    return await apply_update(ctx, ref, int(raw), rag, note)
+
+
+EVERYWHERE = frozenset(Place)
+COMMANDS = (
+    Command(
+        "status",
+        status,
+        "status [THEME|ACTION]",
+        "status RS",
+        "How the ICT Strategy is going, by theme",
+        aliases=("strategy", "summary", "overview", "progress"),
+        offered=EVERYWHERE,
+        hint="status",
+    ),
+    Command(
+        "actions",
+        actions,
+        "actions [mine|THEME|overdue]",
+        "actions overdue",
+        "List action plan items",
+        aliases=("action", "plan"),
+        offered=EVERYWHERE,
+    ),
+    Command(
+        "update",
+        update,
+        "update ACTION PERCENT [red|amber|green] NOTE",
+        "update RS-03 60 amber Firewall replacement slipped to May",
+        "Post progress on an action you own",
+        aliases=("progress-update",),
+        who=Who.OWNERS,
+        form_id="update",
+        submit=submit_update_form,
+        offered=frozenset({Place.PERSONAL_CHAT}),
+        hint="update",
+    ),
+    Command(
+        "history",
+        history,
+        "history ACTION",
+        "history RS-03",
+        "Every progress update on an action",
+        offered=frozenset({Place.PERSONAL_CHAT}),
+    ),
+)

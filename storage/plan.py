@@ -15,7 +15,7 @@ from storage import models as m
 from storage.convert import action_record, theme_record, update_record, user_record
 from storage.enums import ActionStatus, Rag
 from storage.errors import InvalidInput, NotFound, PermissionDenied
-from storage.plan_inputs import OPTIONAL_ACTION_FIELDS, ImportResult, ThemeInput
+from storage.plan_file import OPTIONAL_ACTION_FIELDS, ImportResult, ThemeInput
 from storage.records import ActionRecord, ActionUpdateRecord, ThemeRecord, ThemeSummary, UserRecord
 from storage.refs import email_key
 

@@ -15,7 +15,7 @@ from storage.db import session_factories
 from storage.enums import Category, Priority
 from storage.outbox import Outbox
 from storage.plan import RECENT_UPDATES, SummaryCache
-from storage.plan_inputs import OPTIONAL_ACTION_FIELDS, ActionInput, ImportResult, ThemeInput
+from storage.plan_file import ImportResult, ThemeInput
 from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
@@ -367,11 +367,4 @@ class Store:
             return await channels.get_channel_post(s, ticket.number, platform, purpose)
 
 
-__all__ = [
-    "OPTIONAL_ACTION_FIELDS",
-    "ActionInput",
-    "ImportResult",
-    "Store",
-    "ThemeInput",
-    "utcnow",
-]
+__all__ = ["Store", "utcnow"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
-from bot.notify import notice_text
 from bot.runtime import Runtime
 from bot.text import render_text
 from handlers import Origin, Outcome, Sender
+from handlers.notices import person_notice
 from handlers.reply import Form, InputKind
 from storage import user_key
 
@@ -41,7 +41,7 @@ class Console:
         shown = 0
         for notice in await store.due_notifications([CHANNEL], recipient_key=self.sender.key):
             ticket = await store.get_ticket_unchecked(notice.request_number)
-            self.out(f"* {notice_text(notice, ticket)}")
+            self.out(f"* {person_notice(notice, ticket).text}")
             await store.mark_notification_sent(notice.id)
             shown += 1
         return shown

@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.notify import DeliveryError, notice_text
+from bot.notify import DeliveryError
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
-from handlers.reply import Reply, Tone
-from handlers.support import ticket_card
+from handlers.notices import desk_not_reached, person_notice, triage_post
+from handlers.reply import Reply
 from storage import NOTIFY_MAX_ATTEMPTS, Store
 from storage.enums import NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
@@ -91,7 +91,7 @@ class SlackDeliverer:
             if notice.recipient_key is None:
                 await self._triage(notice, ticket)
             else:
-                await self._direct_message(notice.recipient_key, notice_reply(notice, ticket))
+                await self._direct_message(notice.recipient_key, person_notice(notice, ticket))
         except SlackApiError as e:
             error = delivery_error(e)
             if notice.kind == NoticeKind.NEW_REQUEST and _final(notice, error):
@@ -103,7 +103,7 @@ class SlackDeliverer:
     async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
         if not self.support_channel:
             raise DeliveryError("SLACK_SUPPORT_CHANNEL is not set", permanent=True)
-        blocks, text = render_block_kit(triage_reply(ticket, self.clock()))
+        blocks, text = render_block_kit(triage_post(notice, ticket, self.clock()))
         post = await self.store.get_channel_post(ticket.ref, PLATFORM, TRIAGE)
         if post is not None:
             await self.client.chat_update(channel=post.conversation, ts=post.message_id, text=text, blocks=blocks)
@@ -119,11 +119,7 @@ class SlackDeliverer:
         log.error("triage post for %s given up (%s): the desk must check the queue", ticket.ref, error)
         if not ticket.requester_key.startswith(f"{PLATFORM}:"):
             return
-        reply = Reply(
-            tone=Tone.WARNING,
-            text=f"{ticket.ref} \u201c{ticket.summary}\u201d is saved, but I couldn't post it to the service desk's "
-            f"Slack channel ({error}). It is in their queue; if it is urgent, please also phone the service desk.",
-        )
+        reply = desk_not_reached(ticket, "Slack channel", error)
         try:
             await self._direct_message(ticket.requester_key, reply)
         except SlackApiError as e:
@@ -141,13 +137,3 @@ class SlackDeliverer:
 def _final(notice: NotificationRecord, error: DeliveryError) -> bool:
     """Is this the last attempt the outbox will make?"""
     return error.permanent or notice.attempts + 1 >= NOTIFY_MAX_ATTEMPTS
-
-
-def triage_reply(ticket: TicketRecord, now: datetime) -> Reply:
-    prefix = "New request: " if ticket.status == "new" else ""
-    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
-
-
-def notice_reply(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
-    tone = Tone.SUCCESS if notice.kind == NoticeKind.RESOLVED else Tone.INFO
-    return Reply(text=notice_text(notice, ticket), tone=tone)

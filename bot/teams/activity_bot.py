@@ -18,7 +18,6 @@ from bot.teams.adapter import CardJSON, TenantRefused, message_response
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
-    TRIAGE_OWNER,
     channel_reference_of,
     is_personal,
     owner_key,
@@ -28,12 +27,10 @@ from bot.teams.references import (
 from bot.teams.render import CARD_CONTENT_TYPE, CardAction, render_adaptive_card
 from bot.text import render_text
 from handlers import Origin, Outcome, Reply, Sender, Tone
-from handlers.parser import normalise
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
-SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
 NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
@@ -79,7 +76,14 @@ class TeamsBot(TeamsActivityHandler):
         activity = turn_context.activity
         sender = await self.members.sender(turn_context)
         reference = reference_of(activity)
-        origin = Origin(platform=PLATFORM, conversation=activity.conversation.id, reference=reference)
+        personal = is_personal(activity)
+        origin = Origin(
+            platform=PLATFORM,
+            conversation=activity.conversation.id,
+            reference=reference,
+            channel_reference=None if personal else channel_reference_of(activity),
+            personal=personal,
+        )
         await self._remember(owner_key(sender.key, activity), reference)
         return sender, origin
 
@@ -101,7 +105,7 @@ class TeamsBot(TeamsActivityHandler):
             return None
         if execute and verb != (action.form_id if action.form_id is not None else action.action_id):
             return None
-        if action.action_id is not None and action.action_id not in self.runtime.assistant.commands:
+        if action.action_id is not None and not self.runtime.assistant.knows(action.action_id):
             return None
         return action
 
@@ -128,27 +132,9 @@ class TeamsBot(TeamsActivityHandler):
             reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
-            if normalise(text or "").lower() in SET_TRIAGE_WORDS:
-                reply = await self._set_triage(turn_context, sender)
-            else:
-                reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
+            reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
         if reply is not None:
             await turn_context.send_activity(card_message(reply))
-
-    async def _set_triage(self, turn_context: TurnContext, sender: Sender) -> Reply:
-        """`teams set-triage`, typed by an admin in the channel where new requests should be posted."""
-        store = self.runtime.store
-        user = await store.ensure_user(sender.key, sender.display_name, email=sender.email)
-        if not user.is_admin:
-            return Reply(tone=Tone.WARNING, text="Only an ICT Assistant admin can choose the triage channel.")
-        if is_personal(turn_context.activity):
-            return Reply(
-                tone=Tone.WARNING,
-                text="Type this in the team channel (or group chat) where new requests should appear, mentioning me.",
-            )
-        await store.save_conversation_reference(PLATFORM, TRIAGE_OWNER, channel_reference_of(turn_context.activity))
-        log.info("Teams triage conversation set by %s", sender.key)
-        return Reply(tone=Tone.SUCCESS, text="New support requests will be posted in this conversation.")
 
     # ------------------------------------------------------------ Action.Execute
 

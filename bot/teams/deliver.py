@@ -18,23 +18,15 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
 from msrest.exceptions import ClientException
 
-from bot.notify import DeliveryError, notice_text
+from bot.notify import DeliveryError
 from bot.teams.adapter import CardJSON
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
-from handlers import Reply, Tone
-from handlers.support import ticket_card
+from handlers.notices import person_notice, triage_post
 from storage import Store
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
-
-NOTICE_TITLE = {
-    "assigned": "Your request is being handled",
-    "waiting": "We need something from you",
-    "resolved": "Resolved",
-}
-NOTICE_TONE = {"assigned": Tone.INFO, "waiting": Tone.WARNING, "resolved": Tone.SUCCESS}
 
 
 def _retry_after(headers) -> float | None:
@@ -115,15 +107,7 @@ class TeamsDeliverer:
     # ------------------------------------------------------------ requesters
 
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        card = CardJSON(
-            render_adaptive_card(
-                Reply(
-                    title=NOTICE_TITLE.get(notice.kind, ticket.ref),
-                    text=notice_text(notice, ticket),
-                    tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
-                )
-            )
-        )
+        card = CardJSON(render_adaptive_card(person_notice(notice, ticket)))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
         reference = await self.store.get_conversation_reference(PLATFORM, notice.recipient_key)
         if reference is None:
@@ -172,8 +156,7 @@ class TeamsDeliverer:
         if reference is None:
             log.debug("no Teams triage conversation set; %s %s not posted", notice.kind, ticket.ref)
             return
-        title = "New request: " if notice.kind == "new_request" else ""
-        card = CardJSON(render_adaptive_card(ticket_card(ticket, self.clock(), for_agent=True, title_prefix=title)))
+        card = CardJSON(render_adaptive_card(triage_post(notice, ticket, self.clock())))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
         if notice.kind == "new_request":
             response = await self._send(reference, lambda context: context.send_activity(message))

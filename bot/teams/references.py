@@ -14,9 +14,9 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
 
 from bot.teams.errors import TeamsConfigError
+from handlers.admin import TRIAGE_OWNER as TRIAGE_OWNER  # the set-triage command stores it
 
 PLATFORM = "teams"
-TRIAGE_OWNER = "triage"
 CHAT_SUFFIX = "#chat"
 GLOBAL_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 SERIALISED_REFERENCES = 10_000  # references kept as JSON: msrest takes ~0.2 ms to serialise one

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from handlers.problems import problem_text
-from handlers.usage import usage_line
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef
 from storage.records import Origin
 
@@ -24,7 +23,8 @@ async def _told(person, command: str) -> tuple[str, str]:
     return outcome.reply.text, outcome.status
 
 
-async def test_request_refusals_are_worded_as_before(person, agent, seeded_store):
+async def test_request_refusals_are_worded_as_before(person, agent, seeded_store, assistant):
+    usage_line = assistant.commands.usage_line
     rob, eve = person("Rob"), person("Eve")
     ref = await _raise(rob)
     assert await _told(eve, f"ticket {ref}") == (
@@ -37,7 +37,8 @@ async def test_request_refusals_are_worded_as_before(person, agent, seeded_store
     )
     assert await _told(eve, f"comment {ref} me too") == (f"I can't find {ref}.", "not_found")
     assert await _told(agent, "assign ICT-99999") == ("I can't find ICT-99999.", "not_found")
-    assert await _told(rob, f"resolve {ref} fixed it") == (f"Only the ICT service desk can change {ref}.", "denied")
+    # The command list refuses non-agents before storage is asked, in the same words.
+    assert await _told(rob, f"resolve {ref} fixed it") == ("Only the ICT service desk (agents) can do that.", "denied")
     assert await _told(eve, f"resolve {ref} fixed it") == ("Only the ICT service desk (agents) can do that.", "denied")
     assert await _told(eve, "queue") == ("The queue is for the ICT service desk (agents) only.", "denied")
     await seeded_store.ensure_user("local:sam", "Sam")
@@ -56,7 +57,8 @@ async def test_request_refusals_are_worded_as_before(person, agent, seeded_store
     )
 
 
-async def test_plan_refusals_are_worded_as_before(person, seeded_store):
+async def test_plan_refusals_are_worded_as_before(person, seeded_store, assistant):
+    usage_line = assistant.commands.usage_line
     action = await seeded_store.get_action("RS-03")
     assert await _told(person("Eve"), "update RS-03 50 green done") == (
         f"Only {action.owner} (the action's owner) or an admin can update RS-03.",
@@ -130,6 +132,9 @@ async def test_every_storage_refusal_has_its_sentence(seeded_store):
         (lambda: s.add_comment(t.ref, "local:rob", " "), "Say what you want to add to the request."),
         (lambda: s.get_ticket("ICT-abc", "local:rob"), "'ICT-abc' is not a request reference like ICT-42."),
         (lambda: s.get_ticket_unchecked(99999), "I can't find ICT-99999."),
+        (lambda: s.resolve_ticket(t.ref, "local:rob", "fixed it"), f"Only the ICT service desk can change {t.ref}."),
+        (lambda: s.assign_ticket(t.ref, "local:nobody"), "Only the ICT service desk (agents) can do that."),
+        (lambda: s.queue("local:rob"), "The queue is for the ICT service desk (agents) only."),
         (lambda: s.mark_notification_failed(99999, "boom"), "No notification 99999."),
     ]
     for call, sentence in expected:

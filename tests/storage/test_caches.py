@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event
 
 from storage import PermissionDenied, Store
+from storage.plan_file import ActionInput, ThemeInput
 from storage.records import Origin
-from storage.service import ActionInput, ThemeInput
 
 DAY = date(2019, 11, 1)
 HERE = Origin(platform="local", conversation="local:test")

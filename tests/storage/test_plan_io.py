@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from storage import Store
+from storage.plan_file import ActionInput, ImportResult, ThemeInput
 from storage.plan_io import (
     CSV_COLUMNS,
     SAMPLE_PLAN,
@@ -22,7 +23,6 @@ from storage.plan_io import (
     seed_sample_if_empty,
 )
 from storage.records import ActionRecord, ThemeRecord
-from storage.service import ActionInput, ImportResult, ThemeInput
 
 THEMES = [
     ("WF", "Enabling a modern and flexible workforce"),

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, Store
+from storage.plan_file import ActionInput, ThemeInput
 from storage.records import Origin
-from storage.service import ActionInput, ThemeInput
 
 T0 = datetime(2019, 11, 1, 9, 0, tzinfo=UTC)
 HERE = Origin(platform="local", conversation="local:test")

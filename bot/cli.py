@@ -113,7 +113,7 @@ async def _users(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{u.key}: roles {', '.join(u.roles) or 'none'}")
             return 0
         except StorageError as e:
-            print(f"ictbot: {e}", file=sys.stderr)
+            print(f"ictbot: {_problem(e)}", file=sys.stderr)
             return 2
 
     return await _with_store(settings, work)
@@ -193,6 +193,13 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
         await runtime.close()
 
 
+def _problem(error: StorageError) -> str:
+    """A refusal in the words the bot uses for it (a plan file's problems are listed by the plan command)."""
+    from handlers.problems import problem_text
+
+    return problem_text(error)
+
+
 def safe_url(url: str) -> str:
     """A database URL fit for a message or a log: never the password."""
     try:
@@ -209,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
         print(f"ictbot: bad configuration: {problems}", file=sys.stderr)
     except StorageError as e:
-        print(f"ictbot: {e}", file=sys.stderr)
+        print(f"ictbot: {_problem(e)}", file=sys.stderr)
     except OSError as e:
         if e.filename:  # a file named on the command line
             print(f"ictbot: {e.strerror}: {e.filename}", file=sys.stderr)

@@ -15,6 +15,7 @@ from handlers.formatting import clip, plural
 from handlers.help import help_reply, welcome_reply
 from handlers.messages import Origin, Sender
 from handlers.parser import Parsed
+from handlers.problems import problem_text
 from handlers.registry import Command, Registry
 from handlers.reply import Button, Item, Reply, Tone
 from handlers.ticket_cards import ticket_item
@@ -150,15 +151,15 @@ class Assistant:
             hint = f"\n{line}" if line else ""
             return Outcome(Reply(tone=Tone.WARNING, text=e.message + hint), name, "usage")
         except PermissionDenied as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "denied")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "denied")
         except NotFound as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "not_found")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "not_found")
         except InvalidInput as e:
             line = self.commands.usage_line(name)
             hint = f"\n{line}" if line else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e) + hint), name, "usage")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name) + hint), name, "usage")
         except Conflict as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "conflict")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "conflict")
         except Exception:
             error_id = new_error_id()
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, plural, until
+from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place, Who
 from handlers.reply import Button, Field, Form, Input, InputKind, Reply, Tone, Visibility
 from handlers.support import LIST_LIMIT, _ref
 from handlers.ticket_cards import PRIORITY_WORDS, ticket_item
+from storage import TicketRef
 
 QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
 
@@ -92,7 +94,7 @@ async def resolve(ctx: Context, rest: str) -> Reply:
     )
 
 
-def resolve_form(ref: str) -> Reply:
+def resolve_form(ref: TicketRef) -> Reply:
     return Reply(
         title=f"Resolve {ref}",
         text="Say what fixed it; the requester will see this note.",
@@ -100,7 +102,7 @@ def resolve_form(ref: str) -> Reply:
             form_id="resolve",
             title=f"Resolve {ref}",
             submit_label="Resolve",
-            private_metadata=ref,
+            private_metadata=str(ref),
             typed_alternative=f"resolve {ref} NOTE",
             inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
         ),
@@ -133,7 +135,7 @@ COMMANDS = (
         "assign",
         assign,
         "assign REF [PERSON]",
-        "assign ICT-42",
+        f"assign {EXAMPLE_TICKET}",
         "Take a request (or give it to an agent)",
         aliases=("take",),
         who=Who.AGENTS,
@@ -143,7 +145,7 @@ COMMANDS = (
         "priority",
         priority,
         "priority REF P1-P4",
-        "priority ICT-42 P2",
+        f"priority {EXAMPLE_TICKET} P2",
         "Change a request's priority",
         aliases=("prioritise", "prioritize"),
         who=Who.AGENTS,
@@ -153,7 +155,7 @@ COMMANDS = (
         "waiting",
         waiting,
         "waiting REF QUESTION",
-        "waiting ICT-42 Which building are you in?",
+        f"waiting {EXAMPLE_TICKET} Which building are you in?",
         "Ask the requester for information",
         aliases=("wait", "ask"),
         who=Who.AGENTS,
@@ -163,13 +165,13 @@ COMMANDS = (
         "resolve",
         resolve,
         "resolve REF NOTE",
-        "resolve ICT-42 Reset the VPN profile",
+        f"resolve {EXAMPLE_TICKET} Reset the VPN profile",
         "Resolve a request",
         aliases=("close", "fix", "fixed"),
         who=Who.AGENTS,
         form_id="resolve",
         submit=submit_resolve_form,
         offered=TEAM,
-        hint="resolve ICT-42 note",
+        hint=f"resolve {EXAMPLE_TICKET} note",
     ),
 )

@@ -57,4 +57,3 @@ def parse(text: str, aliases: Mapping[str, str], *, longest: int = 1) -> Parsed:
 
 
 REF_ACTION = re.compile(r"^[A-Z]{2,4}-\d{1,3}$", re.IGNORECASE)
-REF_TICKET = re.compile(r"^(?:ICT-?)?\d{1,9}$|^#\d{1,9}$", re.IGNORECASE)

@@ -8,6 +8,7 @@ import re
 from handlers.context import Context, UsageError
 from handlers.formatting import RAG_WORD, clip, day, plural, when
 from handlers.parser import REF_ACTION
+from handlers.problems import problem_text
 from handlers.registry import Command, Place, Who
 from handlers.reply import Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
 from handlers.vocabulary import theme_for_word
@@ -91,8 +92,8 @@ def status_reply(summaries: tuple[ThemeSummary, ...]) -> Reply:
 async def _status_theme(ctx: Context, code: str) -> Reply:
     try:
         theme = await ctx.store.get_theme(code)
-    except NotFound:
-        raise UsageError(f"There is no theme {code} in the plan.", "status") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "status"), "status") from None
     actions = await ctx.store.list_actions(theme=code)
     late = sum(1 for a in actions if a.is_overdue(ctx.today))
     return Reply(
@@ -112,8 +113,8 @@ async def _status_theme(ctx: Context, code: str) -> Reply:
 async def _status_action(ctx: Context, ref: str) -> Reply:
     try:
         a = await ctx.store.get_action(ref)
-    except NotFound:
-        raise UsageError(f"There is no action {ref}. Type 'actions' to list them.", "status") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "status"), "status") from None
     history = tuple(
         Item(
             title=f"{u.progress}% {RAG_WORD.get(u.rag, u.rag)}, {u.author_name}, {when(u.at, ctx.now)}",
@@ -179,8 +180,8 @@ async def history(ctx: Context, rest: str) -> Reply:
         raise UsageError("Which action? Give its reference.", "history")
     try:
         updates = await ctx.store.action_history(ref)
-    except NotFound:
-        raise UsageError(f"There is no action {ref}.", "history") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "history"), "history") from None
     items = tuple(
         Item(
             title=f"{u.at:%d %b %Y} · {u.progress}% {RAG_WORD.get(u.rag, u.rag)} · {u.author_name}",

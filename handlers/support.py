@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
-from handlers.parser import REF_TICKET
+from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from handlers.vocabulary import guess_category
-from storage import NotFound
+from storage import InvalidInput, TicketRef
 from storage.enums import Category, Priority
 
 LIST_LIMIT = 20
 MAX_DESCRIPTION = 10_000
 
 
-def _ref(rest: str, command: str) -> tuple[str, str]:
-    ref, _, tail = rest.strip().partition(" ")
-    if not ref:
+def _ref(rest: str, command: str) -> tuple[TicketRef, str]:
+    """The request a command is about, and the rest of what was typed after its reference."""
+    if not rest.strip():
         raise UsageError("Which request? Give its reference.", command)
-    if not REF_TICKET.match(ref):
-        raise UsageError(f"'{clip(ref, 20)}' is not a request reference like ICT-42.", command)
-    number = ref.upper().removeprefix("#").removeprefix("ICT-").removeprefix("ICT")
-    return f"ICT-{int(number)}", tail.strip()
+    try:
+        return TicketRef.split(rest)
+    except InvalidInput as e:
+        shown = clip(str(e.value), 20)
+        raise UsageError(f"'{shown}' is not a request reference like {EXAMPLE_TICKET}.", command) from None
 
 
 async def support(ctx: Context, rest: str) -> Reply:
@@ -173,10 +174,7 @@ async def submit_support_form(ctx: Context, values: dict[str, str], metadata: st
 
 async def ticket(ctx: Context, rest: str) -> Reply:
     ref, _ = _ref(rest, "ticket")
-    try:
-        t = await ctx.store.get_ticket(ref, ctx.user.key)
-    except NotFound:
-        raise NotFound(f"I can't find {ref}. Type 'tickets' to see your open requests.") from None
+    t = await ctx.store.get_ticket(ref, ctx.user.key)
     reply = ticket_card(t, ctx.now, for_agent=ctx.user.can_work_tickets)
     history = tuple(
         Item(title=f"{e.kind} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))
@@ -201,7 +199,7 @@ async def tickets(ctx: Context, rest: str) -> Reply:
         text=plural(len(mine), "open request"),
         items=tuple(ticket_item(t, ctx.now, for_agent=False) for t in mine[:LIST_LIMIT]),
         more=max(0, len(mine) - LIST_LIMIT),
-        more_hint="ticket ICT-N",
+        more_hint=f"ticket {TicketRef.SHAPE}",
     )
 
 
@@ -242,18 +240,18 @@ COMMANDS = (
         "ticket",
         ticket,
         "ticket REF",
-        "ticket ICT-42",
+        f"ticket {EXAMPLE_TICKET}",
         "One support request and its history",
         aliases=("show",),
         offered=EVERYWHERE,
-        hint="ticket ICT-42",
+        hint=f"ticket {EXAMPLE_TICKET}",
         reads_only=True,
     ),
     Command(
         "comment",
         comment,
         "comment REF TEXT",
-        "comment ICT-42 It happens on the office wifi too",
+        f"comment {EXAMPLE_TICKET} It happens on the office wifi too",
         "Add to a request",
         aliases=("reply", "add"),
         offered=PERSONAL,

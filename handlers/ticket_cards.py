@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from handlers.formatting import clip, local_time, until, when
 from handlers.reply import Button, Field, Item, Reply
+from storage import SLA_TARGETS
 from storage.records import TicketRecord
-from storage.service import SLA_TARGETS
 
 PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
 SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}

@@ -38,7 +38,7 @@ class PlanError(InvalidInput):
 
     def __init__(self, errors: Iterable[PlanIssue]):
         self.errors: list[PlanIssue] = list(errors)
-        super().__init__(str(self))
+        super().__init__("plan", "invalid")
 
     def __str__(self) -> str:
         return "\n".join(str(issue) for issue in self.errors)

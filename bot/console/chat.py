@@ -11,7 +11,7 @@ from bot.runtime import Runtime
 from bot.text import render_text
 from handlers import Origin, Outcome, Sender
 from handlers.reply import Form, InputKind
-from storage.service import user_key
+from storage import user_key
 
 PROMPT = "ict> "
 

@@ -25,9 +25,9 @@ from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.notices import desk_not_reached, person_notice, triage_post
 from handlers.reply import Reply
+from storage import NOTIFY_MAX_ATTEMPTS
 from storage.enums import NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
-from storage.service import NOTIFY_MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.notify import DeliveryError
 from bot.slack.app import SLACK
-from storage.service import NOTIFY_MAX_ATTEMPTS
+from storage import NOTIFY_MAX_ATTEMPTS
 from tests.slack.conftest import SUPPORT_CHANNEL, texts
 
 

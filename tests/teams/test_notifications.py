@@ -114,7 +114,7 @@ async def test_connector_errors_are_retried_later_and_the_change_stands(
 
 
 async def test_retries_are_bounded(teams, console_agent):
-    from storage.service import NOTIFY_MAX_ATTEMPTS
+    from storage import NOTIFY_MAX_ATTEMPTS
 
     await teams.say(SAM, "support my laptop will not connect to the VPN")
     await teams.runtime.outbox.drain()

@@ -135,13 +135,15 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.plan_problems import plan_error_text
     from storage.plan_io import PlanError, export_plan_text, load_plan_file
 
     if args.plan_command == "import":
         try:
             themes = load_plan_file(args.file)
         except PlanError as e:
-            print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{e}", file=sys.stderr)
+            problems = plan_error_text(e)
+            print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{problems}", file=sys.stderr)
             return 2
         except OSError as e:
             print(f"ictbot: cannot read {args.file}: {e.strerror}", file=sys.stderr)

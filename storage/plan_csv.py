@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,10 +24,10 @@ from storage.plan_file import (
     ActionInput,
     Registry,
     ThemeInput,
+    closest,
     issues_of,
-    unknown_key,
 )
-from storage.plan_issues import PlanError, PlanIssue, show, show_key
+from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issue, show_key
 
 #: CSV column -> ThemeInput field.
 _THEME_FIELDS = {"theme_code": "code", "theme_name": "name", "theme_summary": "summary"}
@@ -53,8 +54,8 @@ class _Reader:
     def issues(self) -> list[PlanIssue]:
         return [issue for _, issue in self.registry.issues]
 
-    def add(self, number: int, field_name: str, message: str) -> None:
-        self.registry.issues.append(((number,), PlanIssue(f"row {number}", field_name, message)))
+    def add(self, number: int, field_name: str, problem: PlanProblem, **details: Any) -> None:
+        self.registry.issues.append(((number,), issue(f"row {number}", field_name, problem, **details)))
 
     def add_all(self, number: int, error: ValidationError, model: type[BaseModel], rename: dict[str, str]) -> None:
         self.registry.issues += issues_of(error, model, f"row {number}", rename)
@@ -63,21 +64,21 @@ class _Reader:
         """The column names; raises at once when a required column is missing (no row could be read)."""
         header = [cell.strip().lower() for cell in cells]
         if not any(header):
-            raise PlanError([PlanIssue("row 1", "", f"expected a header row: {', '.join(CSV_COLUMNS)}")])
+            raise PlanError([issue("row 1", "", PlanProblem.NO_HEADER, expected=CSV_COLUMNS)])
         for name in header:
             if name and name not in CSV_COLUMNS:
-                self.add(1, show_key(name), unknown_key(name, CSV_COLUMNS, "column"))
+                self.add(1, show_key(name), PlanProblem.UNKNOWN_COLUMN, **closest(name, CSV_COLUMNS))
         for name in sorted({n for n in header if n and header.count(n) > 1}):
-            self.add(1, show_key(name), "this column appears more than once")
+            self.add(1, show_key(name), PlanProblem.REPEATED_COLUMN)
         missing = [name for name in CSV_REQUIRED if name not in header]
         if missing:
-            self.add(1, "", f"missing column(s): {', '.join(missing)}")
+            self.add(1, "", PlanProblem.MISSING_COLUMNS, missing=tuple(missing))
             raise PlanError(self.issues)
         return header
 
     def row(self, header: list[str], cells: list[str], number: int) -> None:
         if any(cell.strip() for cell in cells[len(header) :]):
-            self.add(number, "", f"has {len(cells)} cells but the header has {len(header)} columns")
+            self.add(number, "", PlanProblem.EXTRA_CELLS, cells=len(cells), columns=len(header))
         raw = {name: value for name, value in zip(header, cells, strict=False) if name in CSV_COLUMNS}
         theme = self._theme(raw, number)
         if all(blank(raw.get(name)) for name in ACTION_KEYS):
@@ -107,12 +108,17 @@ class _Reader:
             known = self.themes[theme.code] = _Theme(theme, f"row {number}")
             return known
         if theme.name != known.theme.name:
-            first = known.theme.name
             self.add(
-                number, "theme_name", f"{show(theme.name)} differs from {show(first)} given for {code} on {known.where}"
+                number,
+                "theme_name",
+                PlanProblem.THEME_NAME_DIFFERS,
+                value=excerpt(theme.name),
+                first=excerpt(known.theme.name),
+                code=code,
+                first_at=known.where,
             )
         if theme.summary and known.theme.summary and theme.summary != known.theme.summary:
-            self.add(number, "theme_summary", f"differs from the summary given for {code} on {known.where}")
+            self.add(number, "theme_summary", PlanProblem.THEME_SUMMARY_DIFFERS, code=code, first_at=known.where)
         if theme.summary and not known.theme.summary:
             known.theme = known.theme.model_copy(update={"summary": theme.summary})
         return known
@@ -123,7 +129,7 @@ def parse_csv(text: str) -> list[ThemeInput]:
     try:
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     except csv.Error as exc:
-        raise PlanError([PlanIssue("file", "", f"this is not valid CSV: {exc}")]) from None
+        raise PlanError([issue("file", "", PlanProblem.NOT_CSV, detail=str(exc))]) from None
     reader = _Reader()
     header = reader.header(rows[0] if rows else [])
     for number, cells in enumerate(rows[1:], start=2):
@@ -132,7 +138,7 @@ def parse_csv(text: str) -> list[ThemeInput]:
     if reader.registry.issues:
         raise PlanError(reader.issues)
     if not reader.themes:
-        raise PlanError([PlanIssue("file", "", "the plan has no themes")])
+        raise PlanError([issue("file", "", PlanProblem.NO_THEMES)])
     return [t.theme.model_copy(update={"actions": tuple(t.actions)}) for t in reader.themes.values()]
 
 

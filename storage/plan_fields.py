@@ -1,8 +1,8 @@
 """How each field of a plan file is read: the value types of the models in storage.plan_file.
 
 Every rule takes what YAML or CSV gave (text, a number, a list) and returns the normalised value, or
-raises a PydanticCustomError whose message is for the person who wrote the file and quotes at most the
-first few characters of the value (storage.plan_issues.show). Text is cleaned on the way in
+raises a PydanticCustomError whose type is a PlanProblem and whose context holds the details, a value
+from the file only as an Excerpt of its first few characters (storage.plan_issues). Text is cleaned on the way in
 (storage.text.clean_text): a NUL is refused, other control and bidi-control characters are dropped.
 """
 
@@ -14,10 +14,9 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 from storage.enums import ALL_COUNCILS, ActionStatus, Rag
-from storage.plan_issues import show
+from storage.plan_issues import Excerpt, PlanProblem, bad, excerpt
 from storage.text import clean_text
 
 # Column sizes in storage.models.
@@ -37,11 +36,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PROGRESS = re.compile(r"([0-9]{1,3})\s*%?")
 
 
-def bad(message: str) -> PydanticCustomError:
-    """The error a rule raises: pydantic reports it with the field's location and exactly this message."""
-    return PydanticCustomError("plan_value", message)
-
-
 def blank(value: Any) -> bool:
     """Nothing given: the key is there but empty (YAML `due:`, an empty CSV cell)."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -49,13 +43,13 @@ def blank(value: Any) -> bool:
 
 def text(value: Any, *, multiline: bool = True) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float | date):
-        raise bad(f"{show(value)} is not text")
+        raise bad(PlanProblem.NOT_TEXT, value=excerpt(value))
     raw = str(value)
     if "\0" in raw:
-        raise bad("contains a NUL character, which text never has (is this a binary file?)")
+        raise bad(PlanProblem.HAS_NUL)
     cleaned = clean_text(raw, multiline=multiline).strip()
     if not cleaned and raw.strip():
-        raise bad("has only control characters")
+        raise bad(PlanProblem.ONLY_CONTROLS)
     return cleaned
 
 
@@ -65,7 +59,7 @@ def line(limit: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         cleaned = text(value, multiline=False)
         if len(cleaned) > limit:
-            raise bad(f"is {len(cleaned)} characters long; the most is {limit}")
+            raise bad(PlanProblem.TOO_LONG, length=len(cleaned), limit=limit)
         return cleaned
 
     return check
@@ -74,21 +68,21 @@ def line(limit: int) -> Callable[[Any], str]:
 def theme_code(value: Any) -> str:
     code = text(value, multiline=False).upper()
     if not _THEME_CODE.fullmatch(code):
-        raise bad(f"{show(value)} is not a theme code (2 to 4 letters, like WF)")
+        raise bad(PlanProblem.NOT_THEME_CODE, value=excerpt(value))
     return code
 
 
 def action_ref(value: Any) -> str:
     ref = text(value, multiline=False).upper()
     if not _ACTION_REF.fullmatch(ref):
-        raise bad(f"{show(value)} is not an action reference like WF-01")
+        raise bad(PlanProblem.NOT_ACTION_REF, value=excerpt(value))
     return ref
 
 
 def email(value: Any) -> str:
     address = text(value, multiline=False).lower()
     if len(address) > EMAIL_MAX or not _EMAIL.fullmatch(address):
-        raise bad(f"{show(value)} is not an email address")
+        raise bad(PlanProblem.NOT_EMAIL, value=excerpt(value))
     return address
 
 
@@ -99,19 +93,19 @@ def partners(value: Any) -> tuple[str, ...]:
     elif isinstance(value, str):
         names = re.split(r"[;,]", value)
     else:
-        raise bad(f"{show(value)} is not a list of councils")
+        raise bad(PlanProblem.NOT_COUNCIL_LIST, value=excerpt(value))
     chosen: set[str] = set()
-    unknown: list[str] = []
+    unknown: list[Excerpt] = []
     for name in names:
         key = " ".join(text(name, multiline=False).lower().split())
         if key in COUNCILS:
             chosen.add(COUNCILS[key])
         elif key:
-            unknown.append(show(name))
+            unknown.append(excerpt(name))
     if unknown:
-        raise bad(f"{', '.join(unknown)} is not a partner council (use {', '.join(ALL_PARTNERS)})")
+        raise bad(PlanProblem.UNKNOWN_PARTNERS, values=tuple(unknown), allowed=ALL_PARTNERS)
     if not chosen:
-        raise bad("name at least one partner council")
+        raise bad(PlanProblem.NO_PARTNER)
     return tuple(c for c in ALL_PARTNERS if c in chosen)
 
 
@@ -119,7 +113,7 @@ def plan_year(value: Any) -> str:
     year = text(value, multiline=False)
     match = _PLAN_YEAR.fullmatch(year)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise bad(f"{show(value)} is not a plan year like 2019/20")
+        raise bad(PlanProblem.NOT_PLAN_YEAR, value=excerpt(value))
     return year
 
 
@@ -132,7 +126,7 @@ def due(value: Any) -> date:
             return date.fromisoformat(day)
         except ValueError:
             pass
-    raise bad(f"{show(value)} is not a date (use YYYY-MM-DD)")
+    raise bad(PlanProblem.NOT_DATE, value=excerpt(value))
 
 
 def status_key(value: Any) -> str:
@@ -144,7 +138,7 @@ def status(value: Any) -> str:
     try:
         return ActionStatus(status_key(value)).value
     except ValueError:
-        raise bad(f"{show(value)} is not a status (use {', '.join(ActionStatus)})") from None
+        raise bad(PlanProblem.NOT_STATUS, value=excerpt(value), allowed=tuple(s.value for s in ActionStatus)) from None
 
 
 def percent(value: Any) -> int:
@@ -156,7 +150,7 @@ def percent(value: Any) -> int:
     else:
         number = -1
     if not 0 <= number <= 100:
-        raise bad(f"{show(value)} is not a whole number from 0 to 100")
+        raise bad(PlanProblem.NOT_PERCENT, value=excerpt(value))
     return number
 
 
@@ -164,12 +158,12 @@ def rag(value: Any) -> str:
     try:
         return Rag(text(value, multiline=False).lower()).value
     except ValueError:
-        raise bad(f"{show(value)} is not a RAG rating (use red, amber or green)") from None
+        raise bad(PlanProblem.NOT_RAG, value=excerpt(value), allowed=tuple(r.value for r in Rag)) from None
 
 
 def flag(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise bad(f"{show(value)} is not true or false")
+        raise bad(PlanProblem.NOT_FLAG, value=excerpt(value))
     return value
 
 

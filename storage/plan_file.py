@@ -5,7 +5,7 @@ Their fields, in order, are the YAML keys and (behind the theme_* columns) the C
 with a default are the ones a file may leave out; the export writes the same fields. Each field's rule
 is in storage.plan_fields. What one model cannot see alone (a ref or theme code used twice, an action
 filed under another theme) is checked by Registry, and pydantic's errors become PlanIssues with the
-row or path and field (issues_of).
+row or path, field, problem code and details (issues_of).
 """
 
 from __future__ import annotations
@@ -36,12 +36,11 @@ from storage.plan_fields import (
     ThemeCode,
     Title,
     action_ref,
-    bad,
     blank,
     percent,
     theme_code,
 )
-from storage.plan_issues import PlanIssue, show_key
+from storage.plan_issues import PlanIssue, PlanProblem, bad, issue, show_key
 
 DEFAULT_PLAN_YEAR = "2019/20"
 COMPLETE = ActionStatus.COMPLETE.value
@@ -86,9 +85,9 @@ class ActionInput(_PlanModel):
             return 100 if complete else 0
         number = percent(value)
         if complete and number != 100:
-            raise bad(f"is {number} but the status is complete (a complete action is at 100)")
+            raise bad(PlanProblem.COMPLETE_BELOW_100, progress=number)
         if number == 100 and status and not complete:
-            raise bad(f"is 100 but the status is {status} (set the status to complete)")
+            raise bad(PlanProblem.AT_100_NOT_COMPLETE, status=status)
         return number
 
     @property
@@ -139,46 +138,42 @@ CSV_REQUIRED = ("theme_code", "theme_name", *(k for k, f in ActionInput.model_fi
 
 # ---------------------------------------------------------------- pydantic errors as plan issues
 
-#: The list fields of the models: what their items are, for the messages.
-_ITEMS: dict[str, tuple[type[BaseModel], str]] = {
-    "themes": (ThemeInput, "a theme"),
-    "actions": (ActionInput, "an action"),
-}
-_ROOT_SHAPE = {PlanFile: "a mapping with a 'themes' list"}
+#: The list fields of the models: the model of their items.
+_ITEMS: dict[str, type[BaseModel]] = {"themes": ThemeInput, "actions": ActionInput}
 
 Loc = tuple[int | str, ...]
+_CODES = frozenset(p.value for p in PlanProblem)
 
 
-def unknown_key(name: Any, allowed: tuple[str, ...], what: str = "key") -> str:
-    """The message for a key or column that is not one of `allowed`, with the closest one as a hint."""
+def closest(name: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The details of a key or column that is not one of `allowed`: the closest one (or None) and all."""
     guess = difflib.get_close_matches(str(name), allowed, n=1)
-    return f"unknown {what}" + (f"; did you mean {guess[0]}?" if guess else f" (expected {', '.join(allowed)})")
+    return {"guess": guess[0] if guess else None, "expected": allowed}
 
 
 def _model_at(root: type[BaseModel], path: Loc) -> type[BaseModel]:
     model = root
     for name, index in pairwise(path):
         if isinstance(index, int) and name in _ITEMS:
-            model = _ITEMS[str(name)][0]
+            model = _ITEMS[str(name)]
     return model
 
 
-def _message(root: type[BaseModel], error: Any, path: Loc, name: str) -> str:
+def _problem(root: type[BaseModel], error: Any, path: Loc, name: str) -> tuple[PlanProblem, dict[str, Any]]:
     kind = error["type"]
-    if kind == "plan_value":
-        return str(error["msg"])
+    if kind in _CODES:
+        return PlanProblem(kind), dict(error.get("ctx", {}))
     if kind == "missing":
-        return f"required: a list of {name}" if name in _ITEMS else "required"
+        return PlanProblem.REQUIRED, {"items": name if name in _ITEMS else None}
     if kind in ("list_type", "tuple_type"):
-        return f"must be a list of {name}"
+        return PlanProblem.NOT_A_LIST, {"items": name}
     if kind == "extra_forbidden":
-        return unknown_key(name, _keys(_model_at(root, path)))
+        return PlanProblem.UNKNOWN_KEY, closest(name, _keys(_model_at(root, path)))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         model = _model_at(root, path)
-        if not path:
-            return f"expected {_ROOT_SHAPE.get(model, 'a mapping')}"
-        return f"expected {_ITEMS[str(path[-2])][1]} with {', '.join(_keys(model))}"
-    return str(error["msg"])  # pydantic's own wording never quotes the value
+        shape = str(path[-2]) if path else "plan" if model is PlanFile else "mapping"
+        return PlanProblem.NOT_A_MAPPING, {"shape": shape, "keys": _keys(model)}
+    return PlanProblem.INVALID, {"detail": str(error["msg"])}  # pydantic's own account never quotes the value
 
 
 def _where(path: Loc, root_label: str) -> str:
@@ -194,12 +189,13 @@ def issues_of(
     """Each of pydantic's errors as a PlanIssue (with its location, to sort by): where is the path to the
     mapping (root_label for the root: 'top level', 'row 4'), field the key, renamed by `rename`. Unknown
     keys come first: a misspelt key is the likely cause of a required one missing."""
-    errors = error.errors(include_url=False, include_input=False, include_context=False)
+    errors = error.errors(include_url=False, include_input=False)
     for e in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
         loc: Loc = tuple(e["loc"])
         path, name = (loc[:-1], str(loc[-1])) if loc and isinstance(loc[-1], str) else (loc, "")
         field_name = (rename or {}).get(name, name)
-        yield loc, PlanIssue(_where(path, root_label), show_key(field_name), _message(root, e, path, name))
+        problem, details = _problem(root, e, path, name)
+        yield loc, PlanIssue(_where(path, root_label), show_key(field_name), problem, details)
 
 
 def file_order(loc: Loc) -> tuple[int, ...]:
@@ -229,7 +225,7 @@ class Registry:
     def _first_use(self, seen: dict[str, str], key: str, loc: Loc, where: str, name: str, what: str) -> None:
         first = seen.setdefault(key, where)
         if first != where:
-            self.issues.append((loc, PlanIssue(where, name, f"{what} {key} is used twice (also at {first})")))
+            self.issues.append((loc, issue(where, name, PlanProblem.USED_TWICE, what=what, key=key, first_at=first)))
 
     def theme(self, raw_code: Any, loc: Loc, where: str, *, unique: bool = True, name: str = "code") -> str | None:
         """The theme code (None if it is not one); with `unique`, a second theme with it is an issue."""
@@ -243,8 +239,7 @@ class Registry:
         if not ref:
             return
         if code and not ref.startswith(f"{code}-"):
-            message = f"{ref} is not in theme {code} (its ref should start {code}-)"
-            self.issues.append((loc, PlanIssue(where, "ref", message)))
+            self.issues.append((loc, issue(where, "ref", PlanProblem.WRONG_THEME, ref=ref, code=code)))
         self._first_use(self.refs, ref, loc, where, "ref", "action")
 
 
@@ -263,7 +258,7 @@ __all__ = [
     "PlanFile",
     "Registry",
     "ThemeInput",
+    "closest",
     "file_order",
     "issues_of",
-    "unknown_key",
 ]

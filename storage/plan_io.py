@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 
 from storage.plan_csv import dump_csv, parse_csv
 from storage.plan_file import CSV_COLUMNS, ActionInput, ThemeInput
-from storage.plan_issues import PlanError, PlanIssue, show
+from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issue
 from storage.plan_yaml import dump_yaml, parse_yaml
 from storage.records import ActionRecord, ThemeRecord
 from storage.service import Store
@@ -25,13 +25,16 @@ from storage.service import Store
 SAMPLE_PLAN: Traversable = files("storage") / "data" / "sample_plan_2019_20.yaml"
 
 FORMATS: dict[str, str] = {"yaml": "yaml", "yml": "yaml", "csv": "csv"}
+#: The endings of a plan file's name.
+SUFFIXES = (".yaml", ".yml", ".csv")
 
 
 def _format(fmt: str) -> str:
     try:
         return FORMATS[fmt.strip().lower().removeprefix(".")]
     except KeyError:
-        raise PlanError([PlanIssue("file", "", f"unknown format {show(fmt)} (use yaml or csv)")]) from None
+        problem = issue("file", "", PlanProblem.UNKNOWN_FORMAT, value=excerpt(fmt), allowed=("yaml", "csv"))
+        raise PlanError([problem]) from None
 
 
 def parse_plan(text: str, fmt: str) -> list[ThemeInput]:
@@ -43,12 +46,12 @@ def load_plan_file(path: str | PathLike[str] | Traversable) -> list[ThemeInput]:
     """parse_plan on a .yaml, .yml or .csv file. OSError if it cannot be read; PlanError for anything else."""
     source = Path(path) if isinstance(path, str | PathLike) else path
     suffix = PurePath(source.name).suffix
-    if suffix.lower() not in (".yaml", ".yml", ".csv"):
-        raise PlanError([PlanIssue(source.name, "", "a plan file must end in .yaml, .yml or .csv")])
+    if suffix.lower() not in SUFFIXES:
+        raise PlanError([issue(source.name, "", PlanProblem.NOT_A_PLAN_FILE, allowed=SUFFIXES)])
     try:
         text = source.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError([PlanIssue(source.name, "", f"is not UTF-8 text (byte {exc.start})")]) from None
+        raise PlanError([issue(source.name, "", PlanProblem.NOT_UTF8, byte=exc.start)]) from None
     return parse_plan(text, suffix)
 
 
@@ -88,6 +91,7 @@ __all__ = [
     "SAMPLE_PLAN",
     "PlanError",
     "PlanIssue",
+    "PlanProblem",
     "export_plan_text",
     "load_plan_file",
     "parse_plan",

@@ -21,7 +21,15 @@ import yaml
 from pydantic import ValidationError
 
 from storage.plan_file import ActionInput, Loc, PlanFile, Registry, ThemeInput, file_order, issues_of
-from storage.plan_issues import PlanError, PlanIssue, show
+from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issue
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping (`key` is the key)."""
+
+    def __init__(self, key: Any, node: yaml.MappingNode, key_node: yaml.Node):
+        super().__init__("while reading a mapping", node.start_mark, "duplicate key", key_node.start_mark)
+        self.key = key
 
 
 class _PlanLoader(yaml.SafeLoader):
@@ -37,12 +45,7 @@ class _PlanLoader(yaml.SafeLoader):
             except TypeError:  # unhashable: the base class reports it
                 continue
             if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    f"the key {show(key)} is given twice",
-                    key_node.start_mark,
-                )
+                raise _DuplicateKey(key, node, key_node)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -54,11 +57,12 @@ def _yaml_issue(exc: yaml.YAMLError, text: str) -> PlanIssue:
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML never has: a NUL, another control
         line = text.count("\n", 0, max(exc.position, 0)) + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        return PlanIssue(f"line {line}", "", f"this is not valid YAML: character #x{code:04x} is not allowed")
+        return issue(f"line {line}", "", PlanProblem.YAML_CHARACTER, character=code)
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}" if mark is not None else "file"
-    problem = getattr(exc, "problem", None) or str(exc)
-    return PlanIssue(where, "", f"this is not valid YAML: {problem}")
+    if isinstance(exc, _DuplicateKey):
+        return issue(where, "", PlanProblem.YAML_DUPLICATE_KEY, key=excerpt(exc.key))
+    return issue(where, "", PlanProblem.NOT_YAML, detail=getattr(exc, "problem", None) or str(exc))
 
 
 def _load(text: str) -> Any:
@@ -67,7 +71,7 @@ def _load(text: str) -> Any:
     except yaml.YAMLError as exc:
         raise PlanError([_yaml_issue(exc, text)]) from None
     except (ValueError, TypeError) as exc:  # a constructor's own failure, without a position
-        raise PlanError([PlanIssue("file", "", f"this is not valid YAML: {exc}")]) from None
+        raise PlanError([issue("file", "", PlanProblem.NOT_YAML, detail=str(exc))]) from None
 
 
 def _cross_check(data: Any) -> Registry:
@@ -90,7 +94,7 @@ def parse_yaml(text: str) -> list[ThemeInput]:
     """The plan in `text`, checked whole; PlanError lists every problem in file order."""
     data = _load(text)
     if data is None:
-        raise PlanError([PlanIssue("file", "", "the file is empty")])
+        raise PlanError([issue("file", "", PlanProblem.EMPTY_FILE)])
     found: list[tuple[Loc, PlanIssue]] = []
     try:
         plan = PlanFile.model_validate(data)
@@ -100,7 +104,7 @@ def parse_yaml(text: str) -> list[ThemeInput]:
     if found:
         raise PlanError(issue for _, issue in sorted(found, key=lambda pair: file_order(pair[0])))
     if not plan.themes:
-        raise PlanError([PlanIssue("file", "", "the plan has no themes")])
+        raise PlanError([issue("file", "", PlanProblem.NO_THEMES)])
     return plan.themes
 
 

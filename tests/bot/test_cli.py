@@ -116,6 +116,10 @@ def test_plan_import_of_a_bad_file_reports_every_error_and_imports_nothing(ictbo
     result = ictbot("plan", "import", str(bad))
     assert result.returncode == 2 and "nothing imported" in result.stderr
     assert "due" in result.stderr and "progress" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "themes[0].actions[0], field due: '2019-13-01' is not a date (use YYYY-MM-DD)",
+        "themes[0].actions[1], field progress: 150 is not a whole number from 0 to 100",
+    ]
     assert "ZZ" not in ictbot("chat", "--as", "pat", "status").stdout
 
 

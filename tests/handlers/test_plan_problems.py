@@ -8,8 +8,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from handlers.plan_problems import plan_error_text, plan_issue_text, plan_problem_text, quote
+from storage.plan_file import ACTION_KEYS, THEME_KEYS
 from storage.plan_io import PlanError, export_plan_text, load_plan_file, parse_plan
 from storage.plan_issues import SHOW_MAX, Excerpt, PlanIssue, PlanProblem, excerpt
 
@@ -330,3 +334,20 @@ def test_nul_and_control_characters_in_words():
     assert report('themes: [{code: WF, name: "\\e\\u202e"}]', "yaml") == (
         "themes[0], field name: has only control characters"
     )
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+_KEYS = st.sampled_from([*ACTION_KEYS, *THEME_KEYS, "themes", "sample", "x"])
+_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=5))
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(_DATA, st.sampled_from(["yaml", "csv"]))
+def test_every_problem_any_data_has_is_worded(data, fmt):
+    text = yaml.safe_dump(data) if fmt == "yaml" else "\n".join(map(str, data if isinstance(data, list) else [data]))
+    try:
+        parse_plan(text, fmt)
+    except PlanError as error:
+        lines = plan_error_text(error).splitlines()
+        assert len(lines) >= len(error.errors)
+        assert all(line.startswith(issue.where) for line, issue in zip(lines, error.errors, strict=False))

@@ -13,47 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers.plan_problems import plan_error_text, plan_issue_text, plan_problem_text, quote
-from storage.plan_file import ACTION_KEYS, THEME_KEYS
-from storage.plan_io import PlanError, export_plan_text, load_plan_file, parse_plan
+from storage.plan_io import CSV_COLUMNS, PlanError, export_plan_text, load_plan_file, parse_plan
 from storage.plan_issues import SHOW_MAX, Excerpt, PlanIssue, PlanProblem, excerpt
-
-PASSWD = (
-    "root:x:0:0:root:/root:/bin/bash\n"
-    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-    "alice:x:1000:1000:Alice Example,,,:/home/alice:/bin/zsh\n"
-)
-PASSWD_TAILS = ["/bin/bash", "/usr/sbin", "nologin", "daemon:x", "alice", "/home", "zsh"]
-
-BAD_YAML = """
-themes:
-  - code: WF
-    name: Enabling a modern and flexible workforce
-    colour: blue
-    actions:
-      - ref: WF-01
-        title: Laptops
-        owner: Gemma Adeyemi
-        due: 2019-13-01
-      - ref: WF-02
-        title: Wi-Fi
-        owner: Luke Fenwick
-        progress: 150
-        partners: [Maidstone, Ashford]
-      - ref: WF-01
-        title: Duplicate
-        owner: Chris Woodward
-        titel: typo
-  - code: RS
-    name: Resilient solutions
-    actions:
-      - ref: WF-09
-        title: In the wrong theme
-        owner: Priya Shah
-        owner_email: not-an-email
-        status: finished
-        rag: purple
-        plan_year: 2019/21
-"""
+from tests.storage.test_plan_file import _DATA, PASSWD, PASSWD_TAILS
+from tests.storage.test_plan_io import BAD_YAML
 
 
 def report(text: str, fmt: str) -> str:
@@ -180,7 +143,7 @@ def test_csv_problems_in_words():
     )
 
     assert report(text, "csv").splitlines() == [
-        "row 1, field colour: unknown column (expected " + ", ".join(_csv_columns()) + ")",
+        "row 1, field colour: unknown column (expected " + ", ".join(CSV_COLUMNS) + ")",
         "row 2, field due: '2019-13-01' is not a date (use YYYY-MM-DD)",
         "row 3, field owner: required",
         "row 3, field progress: '150' is not a whole number from 0 to 100",
@@ -192,16 +155,10 @@ def test_csv_problems_in_words():
     ]
 
 
-def _csv_columns() -> tuple[str, ...]:
-    from storage.plan_file import CSV_COLUMNS
-
-    return CSV_COLUMNS
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "row 1: expected a header row: " + ", ".join(_csv_columns())),
+        ("", "row 1: expected a header row: " + ", ".join(CSV_COLUMNS)),
         ("theme_code,ref,title\n", "row 1: missing column(s): theme_name, owner"),
         ("theme_code,theme_name,ref,title,owner\n", "file: the plan has no themes"),
         (
@@ -334,11 +291,6 @@ def test_nul_and_control_characters_in_words():
     assert report('themes: [{code: WF, name: "\\e\\u202e"}]', "yaml") == (
         "themes[0], field name: has only control characters"
     )
-
-
-_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
-_KEYS = st.sampled_from([*ACTION_KEYS, *THEME_KEYS, "themes", "sample", "x"])
-_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=5))
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

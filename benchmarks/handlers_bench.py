@@ -41,12 +41,12 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from handlers import Assistant, Origin, Sender
-from storage import Store
+from storage import SLA_TARGETS, Store
 from storage import models as m
 from storage.db import create_engine, is_sqlite
 from storage.enums import ALL_COUNCILS, ActionStatus, Category, Priority, Rag, TicketStatus
 from storage.migrate import upgrade
-from storage.service import SLA_TARGETS, ActionInput, ThemeInput
+from storage.plan_file import ActionInput, ThemeInput
 
 POSTGRES_ENV = "ICTBOT_BENCH_POSTGRES_URL"
 BATCH = 5_000

@@ -6,13 +6,17 @@ this process plays the load generator and a fast local Bot Connector. Two delive
 * expectReplies: replies come back in the HTTP response body;
 * connector:     replies are POSTed by the bot to the local fake connector (the normal Teams path).
 
-Run:  .venv/bin/python benchmarks/teams_bench.py [--messages 400] [--concurrency 8] [--rounds 1]
+Run:  .venv/bin/python benchmarks/teams_bench.py [--messages 400] [--concurrency 8] [--rounds 1] [--compare M]
 Not part of `make test`; prints figures only.
 
 With --rounds N the four servers are started again in each round (bare and ours alternating, so drift in
 the machine's load falls on both) and the table shows medians; each ratio is taken within its round.
 "server CPU" is the bot process's user+system CPU time per message (threads included, from /proc), a
 yardstick that other load on the machine disturbs much less than msg/s.
+
+With --compare MEASURE (repeatable) only our bot runs: with every speed measure of bot/teams/ on, and with
+each named one switched off in its server process (see `_switch_off`), alternating in every round. A measure
+is kept only while it changes a figure by more than 20% at --concurrency 50.
 """
 
 from __future__ import annotations
@@ -45,7 +49,39 @@ def _set_msrest_fix(on: bool) -> None:
     ClientRetryPolicy.safe_codes = frozenset(STOCK_SAFE_CODES) if on else list(STOCK_SAFE_CODES)
 
 
-async def _serve_ours(fix: bool) -> web.AppRunner:
+def _switch_off(name: str) -> None:
+    """Turn one of our speed measures off in this (server) process, to measure what it is worth."""
+    import bot.teams.activity_bot as activity_bot
+    import bot.teams.cards as cards
+    import bot.teams.deliver as deliver
+    import bot.teams.references as references
+    import bot.teams.sdk_patches as sdk_patches
+
+    if name == "card-json":  # cards as plain dicts: msrest walks them, TurnContext deep-copies them
+        from botbuilder.integration.aiohttp import CloudAdapter
+
+        cards.CardJSON = dict
+        deliver.CardJSON = dict
+        sdk_patches.TeamsCloudAdapter._process_turn_results = CloudAdapter._process_turn_results
+    elif name == "card-cache":  # every reply rendered afresh
+        cards.RenderedCards.content = lambda self, reply: cards.CardJSON(cards.render_adaptive_card(reply))
+    elif name == "saved-references":  # the reference written to the database on every message
+
+        async def remember(self, owner: str, reference: dict) -> None:
+            stored = {k: v for k, v in reference.items() if k != "activityId"}
+            await self.runtime.store.save_conversation_reference(references.PLATFORM, owner, stored)
+
+        activity_bot.TeamsBot._remember = remember
+    elif name == "msrest-retry":  # msrest's retry codes a list again
+        _set_msrest_fix(False)
+    else:
+        raise SystemExit(f"unknown measure {name!r}; one of {', '.join(MEASURES)}")
+
+
+MEASURES = ("card-json", "card-cache", "saved-references", "msrest-retry")
+
+
+async def _serve_ours(fix: bool, without: tuple[str, ...] = ()) -> web.AppRunner:
     import logging
 
     logging.disable(logging.WARNING)
@@ -59,6 +95,8 @@ async def _serve_ours(fix: bool) -> web.AppRunner:
     runtime = await build_runtime(settings)
     app = create_app(settings, runtime=runtime, setups=[setup_teams])  # applies the fix
     _set_msrest_fix(fix)
+    for name in without:
+        _switch_off(name)
     return web.AppRunner(app, access_log=None)
 
 
@@ -97,8 +135,8 @@ async def _serve_bare(fix: bool) -> web.AppRunner:
     return web.AppRunner(app, access_log=None)
 
 
-async def serve(kind: str, fix: bool) -> None:
-    runner = await (_serve_ours(fix) if kind == "ours" else _serve_bare(fix))
+async def serve(kind: str, fix: bool, without: tuple[str, ...] = ()) -> None:
+    runner = await (_serve_ours(fix, without) if kind == "ours" else _serve_bare(fix))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -194,53 +232,93 @@ async def load(url: str, service_url: str, *, expect_replies: bool, messages: in
     }
 
 
-async def run_all(messages: int, concurrency: int, rounds: int = 1) -> None:
+async def measure(serve_args: list[str], service_url: str, count: list[int], messages: int, concurrency: int):
+    """Start one server process (`--serve ...` arguments), load it in both delivery modes, stop it."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, *serve_args],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    results = []
+    try:
+        line = await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
+        url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
+        for mode in ("expectReplies", "connector"):
+            before, cpu_before = count[0], cpu_seconds(child.pid)
+            r = await load(
+                url, service_url, expect_replies=mode == "expectReplies", messages=messages, concurrency=concurrency
+            )
+            cpu_after = cpu_seconds(child.pid)
+            cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+            r |= {
+                "mode": mode,
+                "posted": count[0] - before,
+                # the warm-up messages are inside the CPU window too
+                "cpu_ms": None if cpu is None else cpu / (messages + 20) * 1000,
+            }
+            results.append(r)
+    finally:
+        child.terminate()
+        child.wait()
+    return results
+
+
+def _median_row(rs: list[dict]) -> str:
+    cpus = [r["cpu_ms"] for r in rs if r["cpu_ms"] is not None]
+    cpu = f"{statistics.median(cpus):.2f}" if cpus else "-"
+    return (
+        f"{statistics.median(r['rate'] for r in rs):>8.0f}"
+        f"{statistics.median(r['p50'] for r in rs):>9.1f}"
+        f"{statistics.median(r['p99'] for r in rs):>9.1f}"
+        f"{cpu:>19}{sum(r['errors'] for r in rs):>8}"
+    )
+
+
+async def collect(configs: list[tuple[dict, list[str]]], messages: int, concurrency: int, rounds: int) -> list[dict]:
+    """Each (tags, `--serve` arguments) server, started again in every round in the same order (so drift in
+    the machine's load falls on all of them); every result carries its tags and round."""
     connector, service_url, count = await start_connector()
     results = []
     try:
         for round_ in range(rounds):
-            for kind, fix in (("bare", False), ("ours", False), ("bare", True), ("ours", True)):
-                child = subprocess.Popen(
-                    [sys.executable, __file__, "--serve", kind, "--fix", "on" if fix else "off"],
-                    stdout=subprocess.PIPE,
-                    text=True,
-                    cwd=ROOT,
-                    env={**os.environ, "PYTHONPATH": str(ROOT)},
-                )
-                try:
-                    line = await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
-                    url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
-                    for mode in ("expectReplies", "connector"):
-                        before, cpu_before = count[0], cpu_seconds(child.pid)
-                        r = await load(
-                            url,
-                            service_url,
-                            expect_replies=mode == "expectReplies",
-                            messages=messages,
-                            concurrency=concurrency,
-                        )
-                        cpu_after = cpu_seconds(child.pid)
-                        cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-                        r |= {
-                            "bot": kind,
-                            "fix": fix,
-                            "mode": mode,
-                            "round": round_,
-                            "posted": count[0] - before,
-                            # the warm-up messages are inside the CPU window too
-                            "cpu_ms": None if cpu is None else cpu / (messages + 20) * 1000,
-                        }
-                        results.append(r)
-                        print(json.dumps(r), file=sys.stderr)
-                finally:
-                    child.terminate()
-                    child.wait()
+            for tags, serve_args in configs:
+                for r in await measure(serve_args, service_url, count, messages, concurrency):
+                    r |= {**tags, "round": round_}
+                    results.append(r)
+                    print(json.dumps(r), file=sys.stderr)
     finally:
         await connector.cleanup()
     print(
         f"\n`status` via POST /api/messages: {messages} messages, {concurrency} concurrent, {rounds} round(s), "
         f"CPython {sys.version.split()[0]}" + (", medians" if rounds > 1 else "")
     )
+    return results
+
+
+async def run_compare(measures: list[str], messages: int, concurrency: int, rounds: int) -> None:
+    """Our bot with every measure on, against our bot with each of `measures` off (msrest fix on)."""
+    variants = ["all on", *measures]
+    configs = [({"variant": v}, ["--serve", "ours", *([] if v == "all on" else ["--without", v])]) for v in variants]
+    results = await collect(configs, messages, concurrency, rounds)
+    print(
+        f"{'ICT Assistant':<26}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server CPU ms/msg':>19}{'errors':>8}"
+    )
+    for variant in variants:
+        for mode in ("expectReplies", "connector"):
+            rs = [r for r in results if (r["variant"], r["mode"]) == (variant, mode)]
+            name = variant if variant == "all on" else f"without {variant}"
+            print(f"{name:<26}{mode:<15}{_median_row(rs)}")
+
+
+async def run_all(messages: int, concurrency: int, rounds: int = 1) -> None:
+    configs = [
+        ({"bot": kind, "fix": fix}, ["--serve", kind, "--fix", "on" if fix else "off"])
+        for kind, fix in (("bare", False), ("ours", False), ("bare", True), ("ours", True))
+    ]
+    results = await collect(configs, messages, concurrency, rounds)
     print(
         f"{'bot':<22}{'msrest fix':<12}{'delivery':<15}{'msg/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'server CPU ms/msg':>19}{'errors':>8}"
@@ -249,16 +327,8 @@ async def run_all(messages: int, concurrency: int, rounds: int = 1) -> None:
         for fix in (False, True):
             for mode in ("expectReplies", "connector"):
                 rs = [r for r in results if (r["bot"], r["fix"], r["mode"]) == (kind, fix, mode)]
-                cpus = [r["cpu_ms"] for r in rs if r["cpu_ms"] is not None]
-                cpu = f"{statistics.median(cpus):.2f}" if cpus else "-"
                 name = "bare echo bot" if kind == "bare" else "ICT Assistant status"
-                print(
-                    f"{name:<22}{'yes' if fix else 'no':<12}{mode:<15}"
-                    f"{statistics.median(r['rate'] for r in rs):>8.0f}"
-                    f"{statistics.median(r['p50'] for r in rs):>9.1f}"
-                    f"{statistics.median(r['p99'] for r in rs):>9.1f}"
-                    f"{cpu:>19}{sum(r['errors'] for r in rs):>8}"
-                )
+                print(f"{name:<22}{'yes' if fix else 'no':<12}{mode:<15}{_median_row(rs)}")
     for mode in ("expectReplies", "connector"):
         ratios = []
         for round_ in range(rounds):
@@ -275,9 +345,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="start every server this many times; medians")
     parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--fix", choices=["on", "off"], default="on", help=argparse.SUPPRESS)
+    parser.add_argument("--without", action="append", default=[], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--compare",
+        metavar="MEASURE",
+        action="append",
+        choices=MEASURES,
+        help="compare our bot with this speed measure off against all on (repeatable); skips the bare bot",
+    )
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.serve, args.fix == "on"))
+        asyncio.run(serve(args.serve, args.fix == "on", tuple(args.without)))
+    elif args.compare:
+        asyncio.run(run_compare(args.compare, args.messages, args.concurrency, args.rounds))
     else:
         asyncio.run(run_all(args.messages, args.concurrency, args.rounds))
 

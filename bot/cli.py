@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels import ChannelUnavailable
 from bot.settings import Settings
 from storage.db import DEFAULT_DATABASE_URL
 from storage.errors import StorageError
@@ -25,14 +26,9 @@ CommandGroup = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
 
 
 def _channel_groups() -> list[CommandGroup]:
-    groups: list[CommandGroup] = []
-    try:
-        from bot.teams.cli import COMMAND_GROUP as teams_group
-    except ImportError:
-        pass
-    else:
-        groups.append(teams_group)
-    return groups
+    from bot.teams.cli import COMMAND_GROUP as teams_group  # standard library only: it imports in any build
+
+    return [teams_group]
 
 
 def configure_logging(level: str) -> None:
@@ -117,7 +113,7 @@ async def _users(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{u.key}: roles {', '.join(u.roles) or 'none'}")
             return 0
         except StorageError as e:
-            print(f"ictbot: {e}", file=sys.stderr)
+            print(f"ictbot: {_problem(e)}", file=sys.stderr)
             return 2
 
     return await _with_store(settings, work)
@@ -139,13 +135,15 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.plan_problems import plan_error_text
     from storage.plan_io import PlanError, export_plan_text, load_plan_file
 
     if args.plan_command == "import":
         try:
             themes = load_plan_file(args.file)
         except PlanError as e:
-            print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{e}", file=sys.stderr)
+            problems = plan_error_text(e)
+            print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{problems}", file=sys.stderr)
             return 2
         except OSError as e:
             print(f"ictbot: cannot read {args.file}: {e.strerror}", file=sys.stderr)
@@ -197,6 +195,13 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
         await runtime.close()
 
 
+def _problem(error: StorageError) -> str:
+    """A refusal in the words the bot uses for it (a plan file's problems are listed by the plan command)."""
+    from handlers.problems import problem_text
+
+    return problem_text(error)
+
+
 def safe_url(url: str) -> str:
     """A database URL fit for a message or a log: never the password."""
     try:
@@ -213,13 +218,15 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
         print(f"ictbot: bad configuration: {problems}", file=sys.stderr)
     except StorageError as e:
-        print(f"ictbot: {e}", file=sys.stderr)
+        print(f"ictbot: {_problem(e)}", file=sys.stderr)
     except OSError as e:
         if e.filename:  # a file named on the command line
             print(f"ictbot: {e.strerror}: {e.filename}", file=sys.stderr)
         else:  # the database server, most likely
             url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
             print(f"ictbot: {type(e).__name__}: {e} (database {safe_url(url)})", file=sys.stderr)
+    except ChannelUnavailable as e:
+        print(f"ictbot: {e}", file=sys.stderr)
     except ValueError as e:  # a setting out of range (e.g. a Teams setting), said in words
         print(f"ictbot: {e}", file=sys.stderr)
     except SQLAlchemyError as e:

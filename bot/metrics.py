@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -11,8 +12,16 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
+#: Label values come from closed sets, so nothing anyone sends can add a time series: an unknown command, form
+#: id, outcome or channel is counted as UNKNOWN.
+UNKNOWN = "unknown"
+CHANNELS = frozenset({"slack", "teams", "local"})
+OUTCOMES = frozenset({"ok", "usage", "denied", "not_found", "conflict", "error"})
+
+
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, *, commands: Iterable[str] = ()) -> None:
+        self.commands = frozenset(commands)
         self.registry = CollectorRegistry()
         self._children: dict[tuple[str, str, str], tuple] = {}
         self.requests = Counter(
@@ -36,12 +45,16 @@ class Metrics:
         )
 
     def observe(self, channel: str, command: str, outcome: str, seconds: float) -> None:
-        key = (channel, command, outcome)
+        key = (
+            channel if channel in CHANNELS else UNKNOWN,
+            command if command in self.commands else UNKNOWN,
+            outcome if outcome in OUTCOMES else UNKNOWN,
+        )
         children = self._children.get(key)
         if children is None:  # labels() looks up under a lock: do it once per combination
             children = self._children[key] = (
-                self.requests.labels(channel, command, outcome),
-                self.latency.labels(channel, command),
+                self.requests.labels(*key),
+                self.latency.labels(*key[:2]),
             )
         children[0].inc()
         children[1].observe(seconds)

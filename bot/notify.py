@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from storage import Store
@@ -19,6 +22,39 @@ log = logging.getLogger(__name__)
 
 #: Deliveries under way at once (different requests; one request's notifications go in order).
 IN_FLIGHT = 4
+
+
+RETRY_AFTER_DEFAULT = 30.0  # seconds, when a platform throttles without saying for how long
+RETRY_AFTER_CAP = 3600.0  # never park a notification longer than this on a platform's word
+
+
+def retry_after_seconds(
+    value: str | None,
+    *,
+    default: float = RETRY_AFTER_DEFAULT,
+    cap: float = RETRY_AFTER_CAP,
+    now: datetime | None = None,
+) -> float:
+    """Seconds to wait, from a Retry-After header value: delta-seconds (`120`) or an HTTP-date
+    (`Wed, 21 Oct 2026 07:28:00 GMT`, RFC 9110 10.2.3). Missing or unreadable: `default`; never below 0
+    nor above `cap`."""
+    text = (value or "").strip()
+    seconds: float | None = None
+    if text:
+        try:
+            seconds = float(text)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None:
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds is None or not math.isfinite(seconds):
+        seconds = default
+    return min(max(seconds, 0.0), cap)
 
 
 class DeliveryError(Exception):
@@ -151,28 +187,3 @@ class Outbox:
     def _count(self, channel: str, result: str) -> None:
         if self.metrics is not None:
             self.metrics.notifications.labels(channel, result).inc()
-
-
-def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
-    """The words a requester sees, whatever the channel."""
-    by = notice.payload.get("by", "The service desk")
-    note = notice.payload.get("note", "")
-    if notice.kind == "assigned":
-        assignee = notice.payload.get("assignee") or ticket.assignee_name or by
-        return f"{ticket.ref} \u201c{ticket.summary}\u201d is now with {assignee}."
-    if notice.kind == "waiting":
-        return (
-            f"{by} needs something from you for {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
-            f"Reply with: comment {ticket.ref} YOUR ANSWER"
-        )
-    if notice.kind == "resolved":
-        return (
-            f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
-            f"Still a problem? Reply with: comment {ticket.ref} WHAT IS STILL WRONG, or raise a new request."
-        )
-    if notice.kind == "commented":
-        return (
-            f"{by} added to {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
-            f"Reply with: comment {ticket.ref} YOUR REPLY"
-        )
-    return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."

@@ -1,11 +1,19 @@
-"""The running bot's parts, built once at start-up and handed to every channel (no module globals)."""
+"""The running bot's parts, built once at start-up and handed to every channel (no module globals).
+
+Channels call only this: `handle`, `click`, `submit_form`, `home` and `welcome` run the handlers, count every
+interaction in the metrics and wake the outbox when something may have changed; `bookkeeping` is the one
+narrow way to record event ids, conversation references and triage posts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bookkeeping import Bookkeeping
 from bot.metrics import Metrics
 from bot.notify import Outbox
 from bot.settings import Settings
@@ -14,6 +22,11 @@ from storage import Store
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.plan_io import seed_sample_if_empty
+
+#: Outcomes in which nothing was changed.
+UNCHANGED = frozenset({"usage", "denied", "not_found", "conflict"})
+#: Interactions that are not commands but are counted like them.
+INTERACTIONS = ("conversation", "home", "welcome")
 
 
 @dataclass
@@ -24,18 +37,18 @@ class Runtime:
     assistant: Assistant
     metrics: Metrics
     outbox: Outbox
+    bookkeeping: Bookkeeping
     channels: list[str] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.outbox.stop()
         await self.engine.dispose()
 
-    async def _timed(self, channel: str, call) -> Outcome:
-        queued = self.store.notices_queued
+    async def _timed(self, channel: str, call: Awaitable[Outcome]) -> Outcome:
         with self.metrics.timed() as t:
             outcome = await call
         self.metrics.observe(channel, outcome.command, outcome.status, t["seconds"])
-        if self.store.notices_queued != queued:
+        if outcome.status not in UNCHANGED and not self.assistant.changes_nothing(outcome.command):
             self.outbox.kick()
         return outcome
 
@@ -69,6 +82,22 @@ class Runtime:
             channel, self.assistant.submit_form(form_id, values, sender, origin, metadata, submission=submission)
         )
 
+    async def home(self, channel: str, sender: Sender, origin: Origin) -> Outcome:
+        """A personal overview (Slack's App Home)."""
+        return await self._timed(channel, self.assistant.home(sender, origin))
+
+    async def welcome(self, channel: str, sender: Sender, origin: Origin, *, personal: bool) -> Outcome:
+        """The greeting when the bot is installed somewhere."""
+
+        async def welcomed() -> Outcome:
+            return Outcome(await self.assistant.welcome(sender, origin, personal=personal), "welcome", "ok")
+
+        return await self._timed(channel, welcomed())
+
+
+#: Where the aiohttp application keeps the Runtime (set at start-up; channels read it in their cleanup_ctx).
+RUNTIME = web.AppKey("runtime", Runtime)
+
 
 async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
     """Engine, schema brought up to date, sample plan loaded when the database has none."""
@@ -84,14 +113,16 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
     return engine, store
 
 
-async def build_runtime(settings: Settings, *, metrics: Metrics | None = None) -> Runtime:
+async def build_runtime(settings: Settings) -> Runtime:
     engine, store = await open_store(settings)
-    metrics = metrics or Metrics()
+    assistant = Assistant(store)
+    metrics = Metrics(commands=[*(command.name for command in assistant.commands), *INTERACTIONS])
     return Runtime(
         settings=settings,
         engine=engine,
         store=store,
-        assistant=Assistant(store),
+        assistant=assistant,
         metrics=metrics,
         outbox=Outbox(store, interval=settings.notify_interval, metrics=metrics),
+        bookkeeping=Bookkeeping(store),
     )

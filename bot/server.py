@@ -6,40 +6,17 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from bot.channels import ChannelSetup, channel_setups
 from bot.metrics import CONTENT_TYPE
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import RUNTIME, Runtime, build_runtime
 from bot.settings import Settings
 from handlers.errors import new_error_id
 
 log = logging.getLogger(__name__)
-
-RUNTIME = web.AppKey("runtime", Runtime)
-
-#: Channel set-up hooks, called when the app is created: each adds its routes and a cleanup_ctx of its own
-#: (which runs after the runtime exists: `app[RUNTIME]`) and returns its name when it switched itself on.
-ChannelSetup = Callable[[web.Application, Settings], str | None]
-
-
-def channel_setups() -> list[ChannelSetup]:
-    setups: list[ChannelSetup] = []
-    try:
-        from bot.slack.app import setup_slack
-    except ImportError:  # the Slack channel is not in this build
-        pass
-    else:
-        setups.append(setup_slack)
-    try:
-        from bot.teams.app import setup_teams
-    except ImportError:  # the Teams channel is not in this build
-        pass
-    else:
-        setups.append(setup_teams)
-    return setups
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -135,7 +112,7 @@ def create_app(
         await rt.outbox.stop()
 
     app.cleanup_ctx.append(open_runtime)
-    for setup in channel_setups() if setups is None else setups:
+    for setup in channel_setups(settings) if setups is None else setups:
         name = setup(app, settings)
         if name:
             channels.append(name)
@@ -145,5 +122,6 @@ def create_app(
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
+    app = create_app(settings)  # a configured channel that cannot be loaded stops here, before anything is said
     log.info("ICT Assistant listening on http://%s:%s (health: /healthz, metrics: /metrics)", host, port)
-    web.run_app(create_app(settings), host=host, port=port, print=None, access_log=None)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)

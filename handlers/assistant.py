@@ -8,24 +8,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from handlers import strategy, support
+from handlers.commands import ALL_COMMANDS
 from handlers.context import Context, UsageError
 from handlers.errors import new_error_id, sorry
 from handlers.formatting import clip, plural
-from handlers.messages import Sender
-from handlers.parser import closest_command, parse
-from handlers.reply import Button, Field, Item, Reply, Tone
-from handlers.usage import USAGE, usage_line
+from handlers.help import help_reply, welcome_reply
+from handlers.messages import Origin, Sender
+from handlers.parser import Parsed
+from handlers.problems import problem_text
+from handlers.registry import Command, Registry
+from handlers.reply import Button, Item, Reply, Tone
+from handlers.ticket_cards import ticket_item
 from handlers.vocabulary import EXPLICIT_REQUEST, PROBLEM, self_help_for
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, Store
-from storage.records import Origin
+from storage.text import clean_text
 
 log = logging.getLogger(__name__)
 
-Command = Callable[[Context, str], Awaitable[Reply]]
-MAX_INPUT = 40_000
-HOME_LIMIT = (
-    10  # requests and actions listed on a personal home page  # characters; anything longer is refused before parsing
-)
+MAX_INPUT = 40_000  # characters; anything longer is refused before parsing
+HOME_LIMIT = 10  # requests and actions listed on a personal home page
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,29 +43,28 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: Interactions that are not commands and never change anything: a free-text reply, the home page, a welcome.
+READ_ONLY_INTERACTIONS = frozenset({"conversation", "home", "welcome"})
+
+
 class Assistant:
     """Platform-neutral command handling. Channels translate in, call this, render the Reply out."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] = _utcnow):
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = _utcnow, commands: Registry = ALL_COMMANDS):
         self.store = store
         self.clock = clock
-        self.commands: dict[str, Command] = {
-            "help": self._help,
-            "whoami": self._whoami,
-            "status": strategy.status,
-            "actions": strategy.actions,
-            "update": strategy.update,
-            "history": strategy.history,
-            "support": support.support,
-            "ticket": support.ticket,
-            "tickets": support.tickets,
-            "queue": support.queue,
-            "assign": support.assign,
-            "priority": support.priority,
-            "waiting": support.waiting,
-            "resolve": support.resolve,
-            "comment": support.comment,
-        }
+        self.commands = commands
+
+    def knows(self, action_id: str) -> bool:
+        """Is this a command a button of ours may name? (Channels ask before treating data as a click.)"""
+        return action_id in self.commands
+
+    def changes_nothing(self, name: str) -> bool:
+        """Does the command or interaction `name` (an Outcome's command) only read? Conversation, home and
+        welcome replies only read; a name that is no command is assumed to change something."""
+        if name in self.commands:
+            return self.commands[name].reads_only
+        return name in READ_ONLY_INTERACTIONS
 
     # ------------------------------------------------------------ entry points
 
@@ -80,20 +80,18 @@ class Assistant:
                 "unknown",
                 "usage",
             )
-        parsed = parse(text)
+        parsed = self.commands.parse(clean_text(text or "", multiline=True))
         explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
         if parsed.verb is not None and not explicit:
-            name = parsed.verb
+            command = self.commands[parsed.verb]
             return await self._run(
-                name, sender, origin, lambda ctx: self.commands[name](ctx, parsed.rest), submission=submission
+                command.name, sender, origin, lambda ctx: command.run(ctx, parsed.rest), command, submission=submission
             )
         if explicit:
             body = explicit["text"].strip()
-            if not body:
-                return await self._run("support", sender, origin, lambda ctx: self.commands["support"](ctx, ""))
-            return await self._run(
-                "support", sender, origin, lambda ctx: support.raise_request(ctx, body), submission=submission
-            )
+            command = self.commands["support"]
+            run = (lambda ctx: command.run(ctx, "")) if not body else (lambda ctx: support.raise_request(ctx, body))
+            return await self._run("support", sender, origin, run, command, submission=submission)
         return await self._run("conversation", sender, origin, lambda ctx: self._conversation(ctx, parsed))
 
     async def click(
@@ -116,38 +114,22 @@ class Assistant:
     ) -> Outcome:
         """A submitted form. Mistakes come back in Outcome.form_errors, keyed by input name. submission: the
         platform's id for this submission (as for click)."""
-        handlers = {
-            "support": lambda ctx: support.submit_support_form(ctx, values),
-            "update": lambda ctx: self._submit_update(ctx, values),
-            "resolve": lambda ctx: support.submit_resolve_form(ctx, values, metadata),
-        }
-        if form_id not in handlers:
+        command = self.commands.form(form_id)
+        if command is None or command.submit is None:
             return Outcome(Reply(tone=Tone.ERROR, text="That form has expired; please start again."), form_id, "usage")
-        return await self._run(form_id, sender, origin, handlers[form_id], submission=submission)
+        submit = command.submit
+        values = {k: clean_text(v, multiline=True) if isinstance(v, str) else v for k, v in values.items()}
+        metadata = clean_text(metadata or "", multiline=False)
+        return await self._run(
+            form_id, sender, origin, lambda ctx: submit(ctx, values, metadata), command, submission=submission
+        )
 
     async def home(self, sender: Sender, origin: Origin) -> Outcome:
         """A personal overview: my open requests, my actions, the strategy summary."""
         return await self._run("home", sender, origin, self._home)
 
     async def welcome(self, sender: Sender, origin: Origin, *, personal: bool) -> Reply:
-        if personal:
-            return Reply(
-                title="Hello, I'm the ICT Assistant",
-                text=(
-                    "I'm the Mid Kent Services ICT service desk and ICT Strategy 2019-2024 tracker for Maidstone, "
-                    "Swale and Tunbridge Wells. Tell me about an IT problem and I'll raise a request, or ask how "
-                    "the strategy is going."
-                ),
-                items=tuple(Item(title=u.syntax, text=u.summary) for u in USAGE.values() if not u.agents_only),
-                buttons=(Button("Strategy status", "status"), Button("Ask ICT for help", "support")),
-            )
-        return Reply(
-            title="ICT Assistant",
-            text=(
-                "Hello! I track the MKS ICT Strategy 2019-2024 and the ICT service desk. "
-                "Mention me with 'status' to see how the plan is going, or 'help' for everything I can do."
-            ),
-        )
+        return welcome_reply(self.commands, personal=personal)
 
     # ------------------------------------------------------------ running a command safely
 
@@ -157,13 +139,17 @@ class Assistant:
         sender: Sender,
         origin: Origin,
         body: Callable[[Context], Awaitable[Reply | dict]],
+        command: Command | None = None,
         *,
         submission: str | None = None,
     ) -> Outcome:
+        """Run `body` for `sender`, once `command`'s role check passed; every failure becomes a reply."""
         try:
             user = await self.store.ensure_user(
                 sender.key, sender.display_name, email=sender.email, council=sender.council
             )
+            if command is not None and not command.who.permits(user):
+                return Outcome(Reply(tone=Tone.WARNING, text=command.refused), name, "denied")
             now = self.clock()
             ctx = Context(
                 store=self.store,
@@ -172,6 +158,7 @@ class Assistant:
                 origin=origin,
                 now=now,
                 clock=self.clock,
+                commands=self.commands,
                 submission=submission,
             )
             result = await body(ctx)
@@ -179,72 +166,31 @@ class Assistant:
                 return Outcome(None, name, "usage", form_errors=result)
             return Outcome(result, name, "ok")
         except UsageError as e:
-            command = e.command or name
-            hint = f"\n{usage_line(command)}" if command in USAGE else ""
+            line = self.commands.usage_line(e.command or name)
+            hint = f"\n{line}" if line else ""
             return Outcome(Reply(tone=Tone.WARNING, text=e.message + hint), name, "usage")
         except PermissionDenied as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "denied")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "denied")
         except NotFound as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "not_found")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "not_found")
         except InvalidInput as e:
-            hint = f"\n{usage_line(name)}" if name in USAGE else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e) + hint), name, "usage")
+            line = self.commands.usage_line(name)
+            hint = f"\n{line}" if line else ""
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name) + hint), name, "usage")
         except Conflict as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=str(e)), name, "conflict")
+            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "conflict")
         except Exception:
             error_id = new_error_id()
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)
             return Outcome(sorry(error_id), name, "error")
 
-    # ------------------------------------------------------------ small commands
-
-    async def _help(self, ctx: Context, rest: str) -> Reply:
-        desk = "" if ctx.user.can_work_tickets else " (ICT service desk only)"
-        return Reply(
-            title="ICT Assistant: what I can do",
-            text="Type a command, or just tell me about an IT problem.",
-            items=tuple(
-                Item(title=u.syntax, text=f"{u.summary}{desk if u.agents_only else ''}. Example: {u.example}")
-                for u in USAGE.values()
-            ),
-        )
-
-    async def _whoami(self, ctx: Context, rest: str) -> Reply:
-        u = ctx.user
-        return Reply(
-            title=u.display_name,
-            text="Give this key to an admin to be granted a role.",
-            fields=(
-                Field("User key", u.key),
-                Field("Email", u.email or "unknown"),
-                Field("Council", u.council or "unknown"),
-                Field("Roles", ", ".join(u.roles) or "none"),
-            ),
-        )
-
-    async def _submit_update(self, ctx: Context, values: dict[str, str]) -> Reply | dict[str, str]:
-        errors: dict[str, str] = {}
-        ref = (values.get("ref") or "").strip().upper()
-        rag = (values.get("rag") or "").strip().lower() or None
-        note = (values.get("note") or "").strip()
-        raw = (values.get("progress") or "").strip().rstrip("%")
-        if not ref:
-            errors["ref"] = "Choose an action."
-        if not raw.isdigit() or not 0 <= int(raw) <= 100:
-            errors["progress"] = "Progress is a whole number from 0 to 100."
-        if rag is not None and rag not in ("red", "amber", "green"):
-            errors["rag"] = "Choose red, amber or green."
-        if not note:
-            errors["note"] = "Say what changed."
-        if errors:
-            return errors
-        return await strategy.apply_update(ctx, ref, int(raw), rag, note)
+    # ------------------------------------------------------------ home and conversation
 
     async def _home(self, ctx: Context) -> Reply:
         mine = await ctx.store.my_tickets(ctx.user.key, limit=HOME_LIMIT + 1)
         actions = await ctx.store.list_actions(owner_email=ctx.user.email) if ctx.user.email else []
         summaries = await ctx.store.theme_summaries(ctx.today)
-        items = [support.ticket_item(t, ctx.now, for_agent=False) for t in mine[:HOME_LIMIT]]
+        items = [ticket_item(t, ctx.now, for_agent=False) for t in mine[:HOME_LIMIT]]
         if len(mine) > HOME_LIMIT:
             items.append(Item(title="More of your requests", text="Type 'tickets' to see them all."))
         items += [strategy.action_item(a, ctx, with_owner=False) for a in actions[:HOME_LIMIT]]
@@ -265,10 +211,10 @@ class Assistant:
             buttons=(Button("Ask ICT for help", "support"), Button("Update an action", "update")),
         )
 
-    async def _conversation(self, ctx: Context, parsed) -> Reply:
+    async def _conversation(self, ctx: Context, parsed: Parsed) -> Reply:
         text = parsed.text.strip()
         if not text:
-            return await self._help(ctx, "")
+            return help_reply(self.commands, ctx.user)
         if PROBLEM.search(text) or self_help_for(text):
             help_ = self_help_for(text)
             items = (
@@ -283,8 +229,8 @@ class Assistant:
                 items=items,
                 buttons=(Button("Create request", "support", clip(text, 1800), style="primary"),),
             )
-        suggestion = closest_command(parsed.first_word)
-        hint = f" Did you mean '{suggestion}'? {usage_line(suggestion)}" if suggestion in USAGE else ""
+        suggestion = self.commands.closest(parsed.first_word)
+        hint = f" Did you mean '{suggestion.name}'? {suggestion.usage_line}" if suggestion else ""
         return Reply(
             tone=Tone.WARNING,
             text=f"I didn't understand \u201c{clip(text, 60)}\u201d.{hint} Type 'help' to see everything I can do.",

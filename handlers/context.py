@@ -1,14 +1,19 @@
-"""What a command needs to run: the store, the person (with roles), where they are, and the clock."""
+"""What a command needs to run: the store, the person (with roles), where they are, the clock, and the
+commands the assistant knows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from handlers.messages import Sender
+from handlers.messages import Origin, Sender
 from storage import Store
-from storage.records import Origin, UserRecord
+from storage.records import UserRecord
+
+if TYPE_CHECKING:
+    from handlers.registry import Registry
 
 
 class UsageError(Exception):
@@ -28,6 +33,7 @@ class Context:
     origin: Origin
     now: datetime
     clock: Callable[[], datetime]
+    commands: Registry  # what this assistant knows (help lists it)
     #: The platform's id for the button press or form submission that brought this command, when there is
     #: one: a request it raises is raised once however often that press or submission arrives.
     submission: str | None = None

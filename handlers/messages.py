@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.records import Origin
+from storage.records import Origin as RequestOrigin
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,4 +21,13 @@ class Sender:
         return self.key.split(":", 1)[0]
 
 
-__all__ = ["Origin", "Sender"]
+@dataclass(frozen=True, slots=True)
+class Origin(RequestOrigin):
+    """Where a message came from: what a request keeps to reply there later (platform, conversation,
+    thread, reference), plus what only this message's commands need, filled by channels that have it."""
+
+    channel_reference: dict | None = None  # the channel itself, for new top-level posts (Teams)
+    personal: bool = False  # a one-to-one chat with the bot
+
+
+__all__ = ["Origin", "RequestOrigin", "Sender"]

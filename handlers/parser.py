@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-#: Command words, with the aliases people type for them.
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "help": ("help", "?", "commands", "hi", "hello", "hey", "start"),
-    "status": ("status", "strategy", "summary", "overview", "progress"),
-    "actions": ("actions", "action", "plan"),
-    "update": ("update", "progress-update"),
-    "history": ("history",),
-    "support": ("support", "raise", "request", "report", "helpdesk"),
-    "ticket": ("ticket", "show"),
-    "tickets": ("tickets", "requests", "my-requests", "mine"),
-    "queue": ("queue", "triage"),
-    "assign": ("assign", "take"),
-    "resolve": ("resolve", "close", "fix", "fixed"),
-    "waiting": ("waiting", "wait", "ask"),
-    "priority": ("priority", "prioritise", "prioritize"),
-    "comment": ("comment", "reply", "add"),
-    "whoami": ("whoami", "me", "roles"),
-}
-
-ALIASES: dict[str, str] = {alias: name for name, aliases in COMMANDS.items() for alias in aliases}
 
 # Leading mentions: Slack <@U123> / <@U123|name>, Teams <at>ICT</at>, typed @ICT or @ICT Assistant.
 _MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|@ict(?:\s+assistant)?\b|@\S+)[\s,:]*", re.I)
@@ -51,22 +30,30 @@ def normalise(text: str) -> str:
     return text
 
 
-def parse(text: str) -> Parsed:
-    body = normalise(text)
-    first, _, rest = body.partition(" ")
+def _first_word(text: str) -> tuple[str, str]:
+    """The first word (up to a space or line break) and what follows it."""
+    first, _, rest = text.lstrip().partition(" ")
     if "\n" in first:
         first, _, more = first.partition("\n")
         rest = f"{more} {rest}".strip()
-    word = first.lower().rstrip(":,.!")
-    return Parsed(verb=ALIASES.get(word), rest=rest.strip(), text=body, first_word=word)
+    return first.lower().rstrip(":,.!"), rest
 
 
-def closest_command(word: str) -> str | None:
-    if not word:
-        return None
-    match = difflib.get_close_matches(word.lower(), list(ALIASES), n=1, cutoff=0.6)
-    return ALIASES[match[0]] if match else None
+def parse(text: str, aliases: Mapping[str, str], *, longest: int = 1) -> Parsed:
+    """`aliases` maps each command word, or phrase of up to `longest` words, to its command name; the
+    longest phrase that matches wins ("teams set-triage")."""
+    body = normalise(text)
+    word, rest = _first_word(body)
+    verb = aliases.get(word)
+    phrase, tail = word, rest
+    for _ in range(longest - 1):
+        following, tail = _first_word(tail)
+        if not following:
+            break
+        phrase = f"{phrase} {following}"
+        if phrase in aliases:
+            verb, rest = aliases[phrase], tail
+    return Parsed(verb=verb, rest=rest.strip(), text=body, first_word=word)
 
 
 REF_ACTION = re.compile(r"^[A-Z]{2,4}-\d{1,3}$", re.IGNORECASE)
-REF_TICKET = re.compile(r"^(?:ICT-?)?\d{1,9}$|^#\d{1,9}$", re.IGNORECASE)

@@ -8,8 +8,9 @@ import re
 from handlers.context import Context, UsageError
 from handlers.formatting import RAG_WORD, clip, day, plural, when
 from handlers.parser import REF_ACTION
+from handlers.problems import problem_text
+from handlers.registry import Command, Place, Who
 from handlers.reply import Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
-from handlers.usage import usage_line
 from handlers.vocabulary import theme_for_word
 from storage import NotFound
 from storage.records import ActionRecord, ThemeSummary
@@ -91,8 +92,8 @@ def status_reply(summaries: tuple[ThemeSummary, ...]) -> Reply:
 async def _status_theme(ctx: Context, code: str) -> Reply:
     try:
         theme = await ctx.store.get_theme(code)
-    except NotFound:
-        raise UsageError(f"There is no theme {code} in the plan.", "status") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "status"), "status") from None
     actions = await ctx.store.list_actions(theme=code)
     late = sum(1 for a in actions if a.is_overdue(ctx.today))
     return Reply(
@@ -112,8 +113,8 @@ async def _status_theme(ctx: Context, code: str) -> Reply:
 async def _status_action(ctx: Context, ref: str) -> Reply:
     try:
         a = await ctx.store.get_action(ref)
-    except NotFound:
-        raise UsageError(f"There is no action {ref}. Type 'actions' to list them.", "status") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "status"), "status") from None
     history = tuple(
         Item(
             title=f"{u.progress}% {RAG_WORD.get(u.rag, u.rag)}, {u.author_name}, {when(u.at, ctx.now)}",
@@ -179,8 +180,8 @@ async def history(ctx: Context, rest: str) -> Reply:
         raise UsageError("Which action? Give its reference.", "history")
     try:
         updates = await ctx.store.action_history(ref)
-    except NotFound:
-        raise UsageError(f"There is no action {ref}.", "history") from None
+    except NotFound as e:
+        raise UsageError(problem_text(e, "history"), "history") from None
     items = tuple(
         Item(
             title=f"{u.at:%d %b %Y} · {u.progress}% {RAG_WORD.get(u.rag, u.rag)} · {u.author_name}",
@@ -241,7 +242,7 @@ async def update_form(ctx: Context) -> Reply:
         return Reply(
             tone=Tone.WARNING,
             text="You don't own any actions in the plan, so there is nothing for you to update. "
-            + usage_line("update"),
+            + ctx.commands.usage_line("update"),
         )
     choices = tuple(
         Choice(label=clip(f"{a.ref} {a.title} ({a.progress}%, {a.rag})", 75), value=a.ref) for a in mine[:100]
@@ -267,3 +268,70 @@ async def update_form(ctx: Context) -> Reply:
         ),
     )
     return Reply(title="Update an action", text="Choose the action and say what changed.", form=form)
+
+
+async def submit_update_form(ctx: Context, values: dict[str, str], metadata: str = "") -> Reply | dict[str, str]:
+    errors: dict[str, str] = {}
+    ref = (values.get("ref") or "").strip().upper()
+    rag = (values.get("rag") or "").strip().lower() or None
+    note = (values.get("note") or "").strip()
+    raw = (values.get("progress") or "").strip().rstrip("%")
+    if not ref:
+        errors["ref"] = "Choose an action."
+    if not raw.isdigit() or not 0 <= int(raw) <= 100:
+        errors["progress"] = "Progress is a whole number from 0 to 100."
+    if rag is not None and rag not in ("red", "amber", "green"):
+        errors["rag"] = "Choose red, amber or green."
+    if not note:
+        errors["note"] = "Say what changed."
+    if errors:
+        return errors
+    return await apply_update(ctx, ref, int(raw), rag, note)
+
+
+EVERYWHERE = frozenset(Place)
+COMMANDS = (
+    Command(
+        "status",
+        status,
+        "status [THEME|ACTION]",
+        "status RS",
+        "How the ICT Strategy is going, by theme",
+        aliases=("strategy", "summary", "overview", "progress"),
+        offered=EVERYWHERE,
+        hint="status",
+        reads_only=True,
+    ),
+    Command(
+        "actions",
+        actions,
+        "actions [mine|THEME|overdue]",
+        "actions overdue",
+        "List action plan items",
+        aliases=("action", "plan"),
+        offered=EVERYWHERE,
+        reads_only=True,
+    ),
+    Command(
+        "update",
+        update,
+        "update ACTION PERCENT [red|amber|green] NOTE",
+        "update RS-03 60 amber Firewall replacement slipped to May",
+        "Post progress on an action you own",
+        aliases=("progress-update",),
+        who=Who.OWNERS,
+        form_id="update",
+        submit=submit_update_form,
+        offered=frozenset({Place.PERSONAL_CHAT}),
+        hint="update",
+    ),
+    Command(
+        "history",
+        history,
+        "history ACTION",
+        "history RS-03",
+        "Every progress update on an action",
+        offered=frozenset({Place.PERSONAL_CHAT}),
+        reads_only=True,
+    ),
+)

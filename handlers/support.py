@@ -1,87 +1,30 @@
-"""Support request commands: raise, track, triage, assign, resolve; and their forms."""
+"""Requesters' commands: raise a support request (typed or by form), list and show requests, comment."""
 
 from __future__ import annotations
 
 from handlers.context import Context, UsageError
-from handlers.formatting import clip, local_time, plural, until, when
-from handlers.parser import REF_TICKET
-from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
+from handlers.formatting import clip, local_time, plural, when
+from handlers.problems import EXAMPLE_TICKET
+from handlers.registry import Command, Place
+from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
+from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from handlers.vocabulary import guess_category
-from storage import NotFound
+from storage import InvalidInput, TicketRef
 from storage.enums import Category, Priority
-from storage.records import TicketRecord
-from storage.service import SLA_TARGETS
 
 LIST_LIMIT = 20
 MAX_DESCRIPTION = 10_000
-PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
-SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}
 
 
-def sla_target(priority: str) -> str:
-    hours = SLA_TARGETS[priority].total_seconds() / 3600
-    return f"{int(hours)} hours" if hours < 48 else f"{int(hours // 24)} days"
-
-
-def _ref(rest: str, command: str) -> tuple[str, str]:
-    ref, _, tail = rest.strip().partition(" ")
-    if not ref:
+def _ref(rest: str, command: str) -> tuple[TicketRef, str]:
+    """The request a command is about, and the rest of what was typed after its reference."""
+    if not rest.strip():
         raise UsageError("Which request? Give its reference.", command)
-    if not REF_TICKET.match(ref):
-        raise UsageError(f"'{clip(ref, 20)}' is not a request reference like ICT-42.", command)
-    number = ref.upper().removeprefix("#").removeprefix("ICT-").removeprefix("ICT")
-    return f"ICT-{int(number)}", tail.strip()
-
-
-def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:
-    if not t.is_open:
-        return ()
-    return (
-        Button("Assign to me", "assign", t.ref, style="primary"),
-        Button("Resolve", "resolve", t.ref),
-        Button("Priority", "priority", t.ref),
-    )
-
-
-def ticket_fields(t: TicketRecord, now) -> tuple[Field, ...]:
-    fields = [
-        Field("Status", t.status),
-        Field("Priority", f"{t.priority} ({PRIORITY_WORDS[t.priority]})"),
-        Field("Category", t.category),
-        Field("Requester", t.requester_name + (f", {t.council}" if t.council else "")),
-        Field("Assigned to", t.assignee_name or "nobody yet"),
-        Field("Raised", when(t.created_at, now)),
-        Field(
-            "SLA", f"{t.sla_state(now)}, " + (until(t.sla_due, now) if t.is_open else f"target {local_time(t.sla_due)}")
-        ),
-    ]
-    if t.location:
-        fields.append(Field("Working from", t.location))
-    if t.contact:
-        fields.append(Field("Contact", t.contact))
-    if t.resolution:
-        fields.append(Field("Resolution", t.resolution))
-    return tuple(fields)
-
-
-def ticket_card(t: TicketRecord, now, *, for_agent: bool, title_prefix: str = "") -> Reply:
-    return Reply(
-        title=f"{title_prefix}{t.ref} {t.summary}",
-        text=t.description if t.description and t.description != t.summary else "",
-        fields=ticket_fields(t, now),
-        buttons=agent_buttons(t) if for_agent else (),
-    )
-
-
-def ticket_item(t: TicketRecord, now, *, for_agent: bool) -> Item:
-    state = t.sla_state(now)
-    return Item(
-        title=f"{t.ref} {clip(t.summary, 80)}",
-        rag=SLA_RAG.get(state),
-        text=f"{t.priority} · {t.status} · {t.category} · raised {when(t.created_at, now)} by {t.requester_name}",
-        fields=(Field("SLA", f"{state}, {until(t.sla_due, now)}"), Field("Assigned to", t.assignee_name or "nobody")),
-        buttons=agent_buttons(t) if for_agent else (),
-    )
+    try:
+        return TicketRef.split(rest)
+    except InvalidInput as e:
+        shown = clip(str(e.value), 20)
+        raise UsageError(f"'{shown}' is not a request reference like {EXAMPLE_TICKET}.", command) from None
 
 
 async def support(ctx: Context, rest: str) -> Reply:
@@ -199,7 +142,7 @@ def support_form(initial_description: str = "") -> Reply:
 SUPPORT_TYPED = "support DESCRIPTION (for example: support my laptop will not connect to the VPN)"
 
 
-async def submit_support_form(ctx: Context, values: dict[str, str]) -> Reply | dict[str, str]:
+async def submit_support_form(ctx: Context, values: dict[str, str], metadata: str = "") -> Reply | dict[str, str]:
     errors: dict[str, str] = {}
     summary = " ".join((values.get("summary") or "").split())
     description = (values.get("description") or "").strip()
@@ -232,10 +175,7 @@ async def submit_support_form(ctx: Context, values: dict[str, str]) -> Reply | d
 
 async def ticket(ctx: Context, rest: str) -> Reply:
     ref, _ = _ref(rest, "ticket")
-    try:
-        t = await ctx.store.get_ticket(ref, ctx.user.key)
-    except NotFound:
-        raise NotFound(f"I can't find {ref}. Type 'tickets' to see your open requests.") from None
+    t = await ctx.store.get_ticket(ref, ctx.user.key)
     reply = ticket_card(t, ctx.now, for_agent=ctx.user.can_work_tickets)
     history = tuple(
         Item(title=f"{e.kind} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))
@@ -260,117 +200,8 @@ async def tickets(ctx: Context, rest: str) -> Reply:
         text=plural(len(mine), "open request"),
         items=tuple(ticket_item(t, ctx.now, for_agent=False) for t in mine[:LIST_LIMIT]),
         more=max(0, len(mine) - LIST_LIMIT),
-        more_hint="ticket ICT-N",
+        more_hint=f"ticket {TicketRef.SHAPE}",
     )
-
-
-QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
-
-
-async def queue(ctx: Context, rest: str) -> Reply:
-    word = rest.strip().lower()
-    narrow: dict = {}
-    if word.upper() in PRIORITY_WORDS:
-        narrow, label = {"priority": word.upper()}, f"{word.upper()} "
-    elif word in ("mine", "my", "me"):
-        narrow, label = {"assignee_key": ctx.user.key}, "your "
-    elif word in ("unassigned", "nobody", "new"):
-        narrow, label = {"unassigned": True}, "unassigned "
-    elif word:
-        raise UsageError(f"'{clip(rest, 20)}' is not a queue filter; use {QUEUE_FILTERS}.", "queue")
-    else:
-        label = ""
-    rows, total = await ctx.store.queue(ctx.user.key, limit=LIST_LIMIT, **narrow)
-    title = f"Service desk queue{f': {word}' if word else ''}"
-    if not rows:
-        return Reply(title=title, text=f"No {label}open requests. Nice.")
-    breached = sum(1 for t in rows if t.sla_state(ctx.now) == "breached")
-    return Reply(
-        title=title,
-        text=f"{plural(total, label + 'open request')}, by priority then age"
-        + (f"; {breached} of these past their SLA" if breached else "")
-        + ".",
-        items=tuple(ticket_item(t, ctx.now, for_agent=True) for t in rows),
-        more=max(0, total - len(rows)),
-        more_hint=None if word else "queue P1 (or P2, P3, P4, mine, unassigned)",
-    )
-
-
-async def assign(ctx: Context, rest: str) -> Reply:
-    ref, who = _ref(rest, "assign")
-    assignee_key = None
-    if who and who.lower() not in ("me", "myself"):
-        found = await ctx.store.find_user_by_mention(who)
-        if not found:
-            raise UsageError(f"I don't know anyone called '{clip(who, 40)}'. Use their user key or email.", "assign")
-        if len(found) > 1:
-            raise UsageError(f"'{clip(who, 40)}' matches {len(found)} people; use their user key.", "assign")
-        assignee_key = found[0].key
-    t = await ctx.store.assign_ticket(ref, ctx.user.key, assignee_key, now=ctx.clock())
-    return Reply(
-        tone=Tone.SUCCESS,
-        text=f"{t.ref} is assigned to {t.assignee_name}. {t.requester_name} has been told.",
-        visibility=Visibility.PUBLIC if ctx.origin.platform != "local" else Visibility.PRIVATE,
-    )
-
-
-async def priority(ctx: Context, rest: str) -> Reply:
-    ref, level = _ref(rest, "priority")
-    if not level:
-        if not ctx.user.can_work_tickets:
-            return Reply(tone=Tone.WARNING, text="Only the ICT service desk (agents) can do that.")
-        return Reply(
-            text=f"Choose a priority for {ref}.",
-            buttons=tuple(Button(f"{p} {PRIORITY_WORDS[p]}", "priority", f"{ref} {p}") for p in PRIORITY_WORDS),
-        )
-    if level.upper() not in PRIORITY_WORDS:
-        raise UsageError(f"'{clip(level, 10)}' is not a priority; use P1, P2, P3 or P4.", "priority")
-    t = await ctx.store.set_ticket_priority(ref, ctx.user.key, level.upper(), now=ctx.clock())
-    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is now {t.priority}; the SLA target is {until(t.sla_due, ctx.now)}.")
-
-
-async def waiting(ctx: Context, rest: str) -> Reply:
-    ref, note = _ref(rest, "waiting")
-    if not note:
-        raise UsageError("Say what you need from the requester.", "waiting")
-    t = await ctx.store.set_ticket_waiting(ref, ctx.user.key, note, now=ctx.clock())
-    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is waiting on {t.requester_name}; I've sent them your question.")
-
-
-async def resolve(ctx: Context, rest: str) -> Reply:
-    ref, note = _ref(rest, "resolve")
-    if not note:
-        if not ctx.user.can_work_tickets:
-            return Reply(tone=Tone.WARNING, text="Only the ICT service desk (agents) can do that.")
-        return resolve_form(ref)
-    t = await ctx.store.resolve_ticket(ref, ctx.user.key, note, now=ctx.clock())
-    return Reply(
-        tone=Tone.SUCCESS,
-        text=f"{t.ref} is resolved. {t.requester_name} has been told.",
-        fields=(Field("Resolution", t.resolution or ""),),
-    )
-
-
-def resolve_form(ref: str) -> Reply:
-    return Reply(
-        title=f"Resolve {ref}",
-        text="Say what fixed it; the requester will see this note.",
-        form=Form(
-            form_id="resolve",
-            title=f"Resolve {ref}",
-            submit_label="Resolve",
-            private_metadata=ref,
-            typed_alternative=f"resolve {ref} NOTE",
-            inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
-        ),
-    )
-
-
-async def submit_resolve_form(ctx: Context, values: dict[str, str], metadata: str) -> Reply | dict[str, str]:
-    note = (values.get("note") or "").strip()
-    if not note:
-        return {"note": "Say what fixed it."}
-    return await resolve(ctx, f"{metadata} {note}")
 
 
 async def comment(ctx: Context, rest: str) -> Reply:
@@ -379,3 +210,51 @@ async def comment(ctx: Context, rest: str) -> Reply:
         raise UsageError("Add the text to put on the request.", "comment")
     t = await ctx.store.add_comment(ref, ctx.user.key, note, now=ctx.clock())
     return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. The service desk can see it.")
+
+
+PERSONAL, EVERYWHERE = frozenset({Place.PERSONAL_CHAT}), frozenset(Place)
+COMMANDS = (
+    Command(
+        "support",
+        support,
+        "support DESCRIPTION",
+        "support my laptop will not connect to the VPN",
+        "Ask ICT for help",
+        aliases=("raise", "request", "report", "helpdesk"),
+        form_id="support",
+        submit=submit_support_form,
+        offered=EVERYWHERE,
+        hint="support [problem]",
+    ),
+    Command(
+        "tickets",
+        tickets,
+        "tickets",
+        "tickets",
+        "Your open support requests",
+        aliases=("requests", "my-requests", "mine"),
+        offered=PERSONAL,
+        hint="tickets",
+        reads_only=True,
+    ),
+    Command(
+        "ticket",
+        ticket,
+        "ticket REF",
+        f"ticket {EXAMPLE_TICKET}",
+        "One support request and its history",
+        aliases=("show",),
+        offered=EVERYWHERE,
+        hint=f"ticket {EXAMPLE_TICKET}",
+        reads_only=True,
+    ),
+    Command(
+        "comment",
+        comment,
+        "comment REF TEXT",
+        f"comment {EXAMPLE_TICKET} It happens on the office wifi too",
+        "Add to a request",
+        aliases=("reply", "add"),
+        offered=PERSONAL,
+    ),
+)

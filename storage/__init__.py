@@ -1,9 +1,46 @@
 """Persistence for the ICT Assistant: SQLAlchemy 2.0 async models, migrations and the service API.
 
-Nothing here knows about chat platforms or web frameworks; callers get plain frozen data objects.
+Nothing here knows about chat platforms or web frameworks; callers get plain frozen data objects, and
+errors that say what happened as data (the wording is the caller's).
 """
 
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError
+from storage.outbox import NOTIFY_MAX_ATTEMPTS
+from storage.records import (
+    ActionRecord,
+    ActionUpdateRecord,
+    ChannelPostRecord,
+    NotificationRecord,
+    Origin,
+    ThemeRecord,
+    ThemeSummary,
+    TicketEventRecord,
+    TicketRecord,
+    UserRecord,
+)
+from storage.refs import TicketRef, user_key
 from storage.service import Store
+from storage.tickets import SLA_TARGETS
 
-__all__ = ["Conflict", "InvalidInput", "NotFound", "PermissionDenied", "StorageError", "Store"]
+__all__ = [
+    "NOTIFY_MAX_ATTEMPTS",
+    "SLA_TARGETS",
+    "ActionRecord",
+    "ActionUpdateRecord",
+    "ChannelPostRecord",
+    "Conflict",
+    "InvalidInput",
+    "NotFound",
+    "NotificationRecord",
+    "Origin",
+    "PermissionDenied",
+    "StorageError",
+    "Store",
+    "ThemeRecord",
+    "ThemeSummary",
+    "TicketEventRecord",
+    "TicketRecord",
+    "TicketRef",
+    "UserRecord",
+    "user_key",
+]

@@ -1,21 +1,62 @@
-"""Domain errors raised by the service API. Messages are safe to show to the user who caused them."""
+"""Domain errors raised by the service API. They say what happened as data; callers choose the words."""
+
+from __future__ import annotations
 
 
 class StorageError(Exception):
-    """Base class for expected, user-facing failures of a service call."""
+    """Base class for expected failures of a service call (a mistake or a refusal, never a fault)."""
+
+    def __str__(self) -> str:  # for logs and tracebacks; never shown to a user as it is
+        facts = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
+        return f"{type(self).__name__}({facts})"
 
 
 class NotFound(StorageError):
-    pass
+    """There is no `kind` ('request', 'action', 'theme', 'user', 'notification') with `key`.
+
+    `reason` adds what is known about the absence: 'never_seen' for a user key nobody has used yet.
+    A request the caller may not see is reported exactly like one that does not exist.
+    """
+
+    def __init__(self, kind: str, key: object, *, reason: str | None = None):
+        super().__init__(kind, key)
+        self.kind, self.key, self.reason = kind, str(key), reason
 
 
 class PermissionDenied(StorageError):
-    pass
+    """`attempt` ('update_action', 'change_request', 'view_queue') needs the role `needed` ('agent' or
+    'owner_or_admin'). `ref` is what was acted on, `owner` the owner of an action, and `own_request` is
+    true when the person refused raised the request themselves."""
+
+    def __init__(
+        self,
+        attempt: str,
+        needed: str,
+        *,
+        ref: object | None = None,
+        owner: str | None = None,
+        own_request: bool = False,
+    ):
+        super().__init__(attempt, needed)
+        self.attempt, self.needed = attempt, needed
+        self.ref = None if ref is None else str(ref)
+        self.owner, self.own_request = owner, own_request
 
 
 class InvalidInput(StorageError):
-    pass
+    """The value of `field` is not acceptable, for the reason `code`: 'missing', 'unknown' (not one of
+    `allowed`), 'malformed', 'out_of_range' or 'not_an_agent'. `value` is what was given."""
+
+    def __init__(self, field: str, code: str = "invalid", *, value: object = None, allowed: tuple[str, ...] = ()):
+        super().__init__(field, code)
+        self.field, self.code, self.value, self.allowed = field, code, value, tuple(allowed)
 
 
 class Conflict(StorageError):
-    pass
+    """Request `ref` cannot change because of the state it is in. `code` says which: 'closed' (no more
+    desk changes), 'closed_to_comments', 'already_assigned' or 'same_priority'; `current` is that state
+    (the status, the assignee's name or the priority)."""
+
+    def __init__(self, code: str, ref: object, *, current: str):
+        super().__init__(code, ref)
+        self.code, self.ref, self.current = code, str(ref), current

@@ -114,7 +114,7 @@ class NewRequests:
                     continue  # answered below, once the batch's own requests have their numbers
                 user = users.get(p.requester_key)
                 if user is None:
-                    results[i] = NotFound(f"No user {p.requester_key}.")
+                    results[i] = NotFound("user", p.requester_key)
                     continue
                 row = dict(
                     p.values,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from storage.refs import TicketRef
+
 
 @dataclass(frozen=True, slots=True)
 class ThemeRecord:
@@ -124,7 +126,7 @@ class TicketRecord:
 
     @property
     def ref(self) -> str:
-        return f"ICT-{self.number}"
+        return str(TicketRef(self.number))
 
     @property
     def is_open(self) -> bool:
@@ -153,7 +155,7 @@ class NotificationRecord:
 
     @property
     def request_ref(self) -> str:
-        return f"ICT-{self.request_number}"
+        return str(TicketRef(self.request_number))
 
 
 @dataclass(frozen=True, slots=True)

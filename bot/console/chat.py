@@ -5,14 +5,14 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
-from bot.notify import notice_text
+from bot.console.notices import CHANNEL, OnePersonsNotices, TerminalDeliverer
+from bot.notify import Outbox
 from bot.runtime import Runtime
 from bot.text import render_text
 from handlers import Origin, Outcome, Sender
 from handlers.reply import Form, InputKind
-from storage.service import user_key
+from storage import user_key
 
-CHANNEL = "local"
 PROMPT = "ict> "
 
 
@@ -28,6 +28,8 @@ class Console:
         self.sender = sender
         self.origin = Origin(platform=CHANNEL, conversation=sender.key)
         self.out = out
+        self.outbox = Outbox(OnePersonsNotices(runtime.store, sender.key), metrics=runtime.metrics)  # type: ignore[arg-type]
+        self.outbox.register(TerminalDeliverer(out))
 
     async def say(self, text: str) -> Outcome:
         outcome = await self.runtime.handle(CHANNEL, text, self.sender, self.origin)
@@ -36,15 +38,8 @@ class Console:
         return outcome
 
     async def show_notifications(self) -> int:
-        """Print what the service desk told this local user since last time."""
-        store = self.runtime.store
-        shown = 0
-        for notice in await store.due_notifications([CHANNEL], recipient_key=self.sender.key):
-            ticket = await store.get_ticket_unchecked(notice.request_number)
-            self.out(f"* {notice_text(notice, ticket)}")
-            await store.mark_notification_sent(notice.id)
-            shown += 1
-        return shown
+        """Print what the service desk told this local user since last time (through the outbox)."""
+        return await self.outbox.drain()
 
     async def fill_form(self, form: Form, ask: Callable[[str], str]) -> Outcome:
         """Ask for each input in turn, then submit; mistakes are shown and asked again."""

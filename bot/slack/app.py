@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.runtime import Runtime
-from bot.server import RUNTIME
+from bot.runtime import RUNTIME, Runtime
 from bot.settings import Settings
 from bot.slack.background import Background
 from bot.slack.deliver import SlackDeliverer
+from bot.slack.inbound import Inbound, Refused
 from bot.slack.listeners import SlackListeners
 from bot.slack.profiles import Profiles
 from bot.slack.replies import SlackReplies
@@ -73,32 +73,43 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
         logger=logging.getLogger("slack_bolt"),
     )
     background = Background()
-    profiles = Profiles(client, runtime.store, background)
+    profiles = Profiles(client, background)
     SlackListeners(runtime, profiles, SlackReplies(reply_client), background).register(bolt)
-    deliverer = SlackDeliverer(client, runtime.store, settings.slack_support_channel)
+    deliverer = SlackDeliverer(client, runtime.bookkeeping, settings.slack_support_channel)
     app_token = _secret(settings.slack_app_token)
     socket_mode = SocketMode(bolt, app_token) if app_token else None
     return SlackChannel(bolt, client, reply_client, background, profiles, deliverer, socket_mode)
 
 
-async def slack_events(request: web.Request) -> web.Response:
-    """Slash commands, interactivity and the Events API: bolt verifies, dispatches and answers."""
-    bolt_request = await to_bolt_request(request)
-    try:
-        bolt_response = await request.app[SLACK].bolt.async_dispatch(bolt_request)
-    except Exception:  # bolt itself choked on a payload: still no 500 and no trace for Slack to show
-        error_id = new_error_id()
-        log.exception("error id %s: Slack payload could not be dispatched", error_id)
-        return web.json_response({"response_type": "ephemeral", "text": f"Sorry, that failed (error id {error_id})."})
-    return await to_aiohttp_response(bolt_response)
+def events_route(signing_secret: str):
+    """Slash commands, interactivity and the Events API: checked, then bolt verifies, dispatches and answers."""
+    inbound = Inbound(signing_secret)
+
+    async def slack_events(request: web.Request) -> web.Response:
+        try:
+            bolt_request = await inbound.bolt_request(request)
+        except Refused as refused:
+            return refused.response()
+        try:
+            bolt_response = await request.app[SLACK].bolt.async_dispatch(bolt_request)
+        except Exception:  # bolt itself choked on a payload: still no 500 and no trace for Slack to show
+            error_id = new_error_id()
+            log.exception("error id %s: Slack payload could not be dispatched", error_id)
+            return web.json_response(
+                {"response_type": "ephemeral", "text": f"Sorry, that failed (error id {error_id})."}
+            )
+        return await to_aiohttp_response(bolt_response)
+
+    return slack_events
 
 
 def setup_slack(app: web.Application, settings: Settings) -> str | None:
     if not settings.slack_enabled:
         return None
-    http = bool(_secret(settings.slack_signing_secret))
+    signing_secret = _secret(settings.slack_signing_secret)
+    http = bool(signing_secret)
     if http:
-        app.router.add_post(EVENTS_PATH, slack_events)
+        app.router.add_post(EVENTS_PATH, events_route(signing_secret))
 
     async def run_slack(app: web.Application):
         runtime = app[RUNTIME]

@@ -18,15 +18,16 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.notify import DeliveryError, notice_text
+from bot.bookkeeping import Bookkeeping
+from bot.notify import DeliveryError, retry_after_seconds
+from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
-from handlers.reply import Reply, Tone
-from handlers.support import ticket_card
-from storage import Store
+from handlers.notices import desk_not_reached, person_notice, triage_post
+from handlers.reply import Reply
+from storage import NOTIFY_MAX_ATTEMPTS
 from storage.enums import NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
-from storage.service import NOTIFY_MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,10 @@ def _utcnow() -> datetime:
 
 
 def delivery_error(e: SlackApiError) -> DeliveryError:
-    error = str(e.response.get("error") or f"HTTP {e.response.status_code}")
-    if e.response.status_code == 429 or error == "ratelimited":
-        retry_after = e.response.headers.get("Retry-After") or e.response.headers.get("retry-after")
-        try:
-            seconds = float(retry_after) if retry_after is not None else 30.0
-        except ValueError:
-            seconds = 30.0
-        return DeliveryError(f"Slack: {error}", retry_after=seconds)
-    return DeliveryError(f"Slack: {error}", permanent=error in PERMANENT_ERRORS)
+    failure = api_failure(e)
+    if failure.throttled or failure.retry_after is not None:
+        return DeliveryError(f"Slack: {failure}", retry_after=retry_after_seconds(failure.retry_after))
+    return DeliveryError(f"Slack: {failure}", permanent=failure.error in PERMANENT_ERRORS)
 
 
 class SlackDeliverer:
@@ -77,13 +73,13 @@ class SlackDeliverer:
     def __init__(
         self,
         client: AsyncWebClient,
-        store: Store,
+        bookkeeping: Bookkeeping,
         support_channel: str | None,
         *,
         clock: Callable[[], datetime] = _utcnow,
     ):
         self.client = client
-        self.store = store
+        self.bookkeeping = bookkeeping
         self.support_channel = support_channel
         self.clock = clock
 
@@ -92,7 +88,7 @@ class SlackDeliverer:
             if notice.recipient_key is None:
                 await self._triage(notice, ticket)
             else:
-                await self._direct_message(notice.recipient_key, notice_reply(notice, ticket))
+                await self._direct_message(notice.recipient_key, person_notice(notice, ticket))
         except SlackApiError as e:
             error = delivery_error(e)
             if notice.kind == NoticeKind.NEW_REQUEST and _final(notice, error):
@@ -104,15 +100,15 @@ class SlackDeliverer:
     async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
         if not self.support_channel:
             raise DeliveryError("SLACK_SUPPORT_CHANNEL is not set", permanent=True)
-        blocks, text = render_block_kit(triage_reply(ticket, self.clock()))
-        post = await self.store.get_channel_post(ticket.ref, PLATFORM, TRIAGE)
+        blocks, text = render_block_kit(triage_post(notice, ticket, self.clock()))
+        post = await self.bookkeeping.channel_post(ticket.ref, PLATFORM, TRIAGE)
         if post is not None:
             await self.client.chat_update(channel=post.conversation, ts=post.message_id, text=text, blocks=blocks)
             return
         if notice.kind != NoticeKind.NEW_REQUEST and not ticket.is_open:
             return  # never posted, and nothing left to triage
         response = await self.client.chat_postMessage(channel=self.support_channel, text=text, blocks=blocks)
-        await self.store.save_channel_post(
+        await self.bookkeeping.save_channel_post(
             ChannelPostRecord(ticket.number, PLATFORM, TRIAGE, response["channel"], response["ts"])
         )
 
@@ -120,15 +116,11 @@ class SlackDeliverer:
         log.error("triage post for %s given up (%s): the desk must check the queue", ticket.ref, error)
         if not ticket.requester_key.startswith(f"{PLATFORM}:"):
             return
-        reply = Reply(
-            tone=Tone.WARNING,
-            text=f"{ticket.ref} \u201c{ticket.summary}\u201d is saved, but I couldn't post it to the service desk's "
-            f"Slack channel ({error}). It is in their queue; if it is urgent, please also phone the service desk.",
-        )
+        reply = desk_not_reached(ticket, "Slack channel", error)
         try:
             await self._direct_message(ticket.requester_key, reply)
         except SlackApiError as e:
-            log.warning("could not tell %s either: %s", ticket.requester_key, e.response.get("error"))
+            log.warning("could not tell %s either: %s", ticket.requester_key, api_failure(e))
 
     # ------------------------------------------------------------ DMs
 
@@ -142,13 +134,3 @@ class SlackDeliverer:
 def _final(notice: NotificationRecord, error: DeliveryError) -> bool:
     """Is this the last attempt the outbox will make?"""
     return error.permanent or notice.attempts + 1 >= NOTIFY_MAX_ATTEMPTS
-
-
-def triage_reply(ticket: TicketRecord, now: datetime) -> Reply:
-    prefix = "New request: " if ticket.status == "new" else ""
-    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
-
-
-def notice_reply(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
-    tone = Tone.SUCCESS if notice.kind == NoticeKind.RESOLVED else Tone.INFO
-    return Reply(text=notice_text(notice, ticket), tone=tone)

@@ -135,7 +135,7 @@ class SlackListeners:
         if translate.is_from_bot(event):
             return
         event_id = body.get("event_id")
-        if event_id and not await self.runtime.store.claim_event(event_id):
+        if event_id and not await self.runtime.bookkeeping.first_time(event_id):
             log.info("ignoring repeated Slack event %s", event_id)
             return
         sender = await self.profiles.sender(event["user"], None)
@@ -158,7 +158,7 @@ class SlackListeners:
     async def _publish_home(self, user_id: str) -> None:
         sender = await self.profiles.sender(user_id, None)
         origin = Origin(platform=CHANNEL, conversation=None, reference={"user": user_id})
-        outcome = await self.runtime.assistant.home(sender, origin)
+        outcome = await self.runtime.home(CHANNEL, sender, origin)
         assert outcome.reply is not None
         await self.replies.publish_home(user_id, outcome.reply)
 

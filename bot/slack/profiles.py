@@ -1,8 +1,15 @@
 """Who a Slack user is: display name and email from users.info, cached, never holding up an ack.
 
 The payload's own name is used at once; the first time a user is seen their profile is fetched in the
-background (no Web API call is awaited before Slack gets its answer), and the store is told when it arrives,
-so from then on their requests carry their real name and email. Profiles are kept for an hour.
+background (no Web API call is awaited before Slack gets its answer; `first_wait` can allow one, tests that
+look at names set it), and their next command carries their real name and email. Profiles are kept for an
+hour. They only travel in the Sender: the handlers record the person (name and email) with every command,
+so nothing here writes to the store.
+
+A failed look-up is remembered too. When Slack answers that one user cannot be looked up, that answer is
+kept for a few minutes; when the API itself is unwell (a 5xx, a body that is not Slack's JSON, a rate limit,
+no answer at all), look-ups pause for everyone, for Retry-After when Slack gave one: a broken API is asked
+once, and logged once, per pause, rather than on every request.
 """
 
 from __future__ import annotations
@@ -11,17 +18,23 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.notify import retry_after_seconds
 from bot.slack import translate
+from bot.slack.api_errors import api_failure
 from bot.slack.background import Background
 from handlers import Sender
-from storage import Store
 
 log = logging.getLogger(__name__)
+
+FAILED_USER_TTL = 300.0  # seconds a "this user cannot be looked up" answer is kept
+API_PAUSE = 60.0  # seconds look-ups pause when the API is unwell and did not say for how long
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,35 +44,35 @@ class Profile:
 
 
 class Profiles:
-    """first_wait: how long a first command may wait for the profile (0, the default: not at all; tests that
-    look at names set it)."""
-
     def __init__(
         self,
         client: AsyncWebClient,
-        store: Store,
         background: Background,
         *,
         first_wait: float = 0.0,
         ttl: float = 3600.0,
         size: int = 5000,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.client = client
-        self.store = store
         self.background = background
         self.first_wait = first_wait
         self.ttl = ttl
         self.size = size
+        self.clock = clock
         self._cache: OrderedDict[str, tuple[float, Profile]] = OrderedDict()
         self._inflight: dict[str, asyncio.Task] = {}
+        self._paused_until = 0.0
 
     async def sender(self, user_id: str, fallback_name: str | None = None) -> Sender:
         cached = self._cache.get(user_id)
         if cached is not None:
             expires, profile = cached
-            if expires < time.monotonic():
+            if expires < self.clock() and not self.paused:
                 self._refresh(user_id, fallback_name)
             return translate.sender(user_id, profile.name or fallback_name, profile.email)
+        if self.paused:
+            return translate.sender(user_id, fallback_name)
         task = self._refresh(user_id, fallback_name)
         if self.first_wait <= 0:  # the usual case: answer with what the payload says, enrich later
             return translate.sender(user_id, fallback_name)
@@ -68,6 +81,10 @@ class Profiles:
         if profile is None:
             return translate.sender(user_id, fallback_name)
         return translate.sender(user_id, profile.name or fallback_name, profile.email)
+
+    @property
+    def paused(self) -> bool:
+        return self.clock() < self._paused_until
 
     def _refresh(self, user_id: str, fallback_name: str | None) -> asyncio.Task:
         task = self._inflight.get(user_id)
@@ -80,9 +97,15 @@ class Profiles:
         try:
             response = await self.client.users_info(user=user_id)
         except SlackApiError as e:
-            log.warning("users.info for %s failed: %s", user_id, e.response.get("error"))
-            profile = Profile(fallback_name, None)
-            self._remember(user_id, profile, ttl=min(self.ttl, 300.0))
+            failure = api_failure(e)
+            if failure.server_side:
+                self._pause(retry_after_seconds(failure.retry_after, default=API_PAUSE), f"users.info: {failure}")
+            else:
+                log.warning("users.info for %s failed: %s", user_id, failure)
+                self._remember(user_id, Profile(fallback_name, None), ttl=min(self.ttl, FAILED_USER_TTL))
+            return None
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as e:
+            self._pause(API_PAUSE, f"users.info unreachable: {type(e).__name__}")
             return None
         finally:
             self._inflight.pop(user_id, None)
@@ -91,12 +114,15 @@ class Profiles:
         name = details.get("real_name") or details.get("display_name") or user.get("real_name") or user.get("name")
         profile = Profile(name or fallback_name, details.get("email"))
         self._remember(user_id, profile, ttl=self.ttl)
-        if profile.name or profile.email:
-            await self.store.ensure_user(translate.user_key(user_id), profile.name or "", email=profile.email)
         return profile
 
+    def _pause(self, seconds: float, why: str) -> None:
+        if not self.paused:
+            log.warning("%s; profile look-ups pause for %.0f s (names from the payloads meanwhile)", why, seconds)
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
     def _remember(self, user_id: str, profile: Profile, *, ttl: float) -> None:
-        self._cache[user_id] = (time.monotonic() + ttl, profile)
+        self._cache[user_id] = (self.clock() + ttl, profile)
         self._cache.move_to_end(user_id)
         while len(self._cache) > self.size:
             self._cache.popitem(last=False)

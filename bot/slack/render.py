@@ -6,8 +6,9 @@ so nothing anyone types becomes a mention, a channel ping or a link.
 
 from __future__ import annotations
 
-import functools
+import json
 
+from cachetools import LRUCache, cached
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -192,23 +193,30 @@ def fallback_text(reply: Reply) -> str:
     return mrkdwn("\n".join(lines), FALLBACK_TEXT) or "ICT Assistant"
 
 
+#: Rendered replies, by value: the same reply (replies are frozen values, so the key is its content) renders
+#: once. Slack's block models make rendering the larger part of answering `/ict status`, so this cache roughly
+#: doubles the throughput of POST /slack/events (benchmarks/slack_bench.py; docs/slack.md has the figures).
+#: Blocks are kept as JSON text and every caller gets freshly parsed dicts of its own.
+RENDER_CACHE_SIZE = 512
+_rendered: LRUCache[tuple[Reply, int], tuple[str, str]] = LRUCache(maxsize=RENDER_CACHE_SIZE)
+
+
 def render_block_kit(reply: Reply, *, max_blocks: int = MESSAGE_BLOCKS) -> tuple[list[dict], str]:
     """Blocks (as Slack JSON) and the plain-text fallback for one reply, never over `max_blocks`.
 
-    Pure, so memoised: the same reply (replies are frozen values) renders once; the block dicts returned
-    are shared between calls and must be treated as read-only.
+    Pure, so memoised (see RENDER_CACHE_SIZE); the blocks returned belong to the caller.
     """
     try:
-        blocks, text = _render_cached(reply, max_blocks)
+        blocks_json, text = _cached_render(reply, max_blocks)
     except TypeError:  # an unhashable value somewhere in the reply: render it afresh
-        blocks, text = _render(reply, max_blocks)
-    return list(blocks), text
+        return _render(reply, max_blocks)
+    return json.loads(blocks_json), text
 
 
-@functools.lru_cache(maxsize=512)
-def _render_cached(reply: Reply, max_blocks: int) -> tuple[tuple[dict, ...], str]:
+@cached(_rendered)  # one event loop calls this: no lock needed
+def _cached_render(reply: Reply, max_blocks: int) -> tuple[str, str]:
     blocks, text = _render(reply, max_blocks)
-    return tuple(blocks), text
+    return json.dumps(blocks, ensure_ascii=False), text
 
 
 def _render(reply: Reply, max_blocks: int) -> tuple[list[dict], str]:

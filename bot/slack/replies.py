@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.slack.api_errors import api_failure
 from bot.slack.render import form_modal, home_view, render_block_kit, result_modal
 from bot.slack.translate import encode_view_metadata
 from handlers.reply import Reply, Tone, Visibility
@@ -40,7 +41,7 @@ class SlackReplies:
         try:
             await self._open_view(trigger_id, view, push=push)
         except SlackApiError as e:
-            error = e.response.get("error")
+            error = api_failure(e)
             log.warning("could not open the %s form: %s", reply.form.form_id, error)
             if response_url:
                 await self.to_response_url(
@@ -54,7 +55,7 @@ class SlackReplies:
         try:
             await self._open_view(trigger_id, view, push=push)
         except SlackApiError as e:
-            log.warning("could not show a reply in a modal: %s", e.response.get("error"))
+            log.warning("could not show a reply in a modal: %s", api_failure(e))
 
     async def _open_view(self, trigger_id: str, view, *, push: bool) -> None:
         """A new modal, or one pushed onto the modal the click came from."""
@@ -86,10 +87,10 @@ class SlackReplies:
                     channel=channel, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
                 )
         except SlackApiError as e:
-            log.warning("could not answer in %s: %s", channel, e.response.get("error"))
+            log.warning("could not answer in %s: %s", channel, api_failure(e))
 
     async def publish_home(self, user_id: str, reply: Reply) -> None:
         try:
             await self.client.views_publish(user_id=user_id, view=home_view(reply))
         except SlackApiError as e:
-            log.warning("could not publish App Home for %s: %s", user_id, e.response.get("error"))
+            log.warning("could not publish App Home for %s: %s", user_id, api_failure(e))

@@ -6,55 +6,39 @@ Action.Submit messages, and the welcome when the bot is installed. No command lo
 
 from __future__ import annotations
 
+import json
 import logging
-from functools import lru_cache
+import time
+from collections.abc import Callable
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
+from botbuilder.schema import AdaptiveCardInvokeResponse
+from cachetools import TTLCache
 
 from bot.runtime import Runtime
 from bot.submissions import submission_key
-from bot.teams.adapter import CardJSON, TenantRefused, message_response
+from bot.teams.adapter import TenantRefused, message_response
+from bot.teams.cards import RenderedCards
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
-    TRIAGE_OWNER,
     channel_reference_of,
     is_personal,
     owner_key,
     reference_of,
-    tenant_of,
 )
-from bot.teams.render import CARD_CONTENT_TYPE, CardAction, render_adaptive_card
+from bot.teams.render import CARD_CONTENT_TYPE, CardAction
+from bot.teams.sdk_patches import tenant_of
 from bot.text import render_text
 from handlers import Origin, Outcome, Reply, Sender, Tone
-from handlers.parser import normalise
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
-SET_TRIAGE_WORDS = ("teams set-triage", "set-triage")
 NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
-RENDERED_CARDS = 256  # replies whose cards are kept: `status` and menus repeat, rendering is pure
-
-
-@lru_cache(maxsize=RENDERED_CARDS)
-def _cached_card(reply: Reply) -> CardJSON:
-    return CardJSON(render_adaptive_card(reply))
-
-
-def card_content(reply: Reply) -> CardJSON:
-    """The reply's Adaptive Card, ready to send (an equal reply renders to an equal card, so it is reused)."""
-    try:
-        return _cached_card(reply)
-    except TypeError:  # a reply holding something unhashable: render it afresh
-        return CardJSON(render_adaptive_card(reply))
-
-
-def card_message(reply: Reply) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card_content(reply)))
+SAVED_REFERENCE_SECONDS = 3600.0  # after this, a reference is written again (another process may have changed it)
 
 
 def form_errors_reply(errors: dict[str, str]) -> Reply:
@@ -62,11 +46,21 @@ def form_errors_reply(errors: dict[str, str]) -> Reply:
 
 
 class TeamsBot(TeamsActivityHandler):
-    def __init__(self, runtime: Runtime, *, allowed_tenant: str | None = None, members: MemberDirectory | None = None):
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        allowed_tenant: str | None = None,
+        members: MemberDirectory | None = None,
+        cards: RenderedCards | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.runtime = runtime
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
-        self._saved: dict[str, dict] = {}  # owner key -> the reference last stored
+        self.cards = cards or RenderedCards()
+        # owner key -> the reference last stored, as JSON text
+        self._saved: TTLCache[str, str] = TTLCache(maxsize=SAVED_REFERENCES, ttl=SAVED_REFERENCE_SECONDS, timer=clock)
 
     async def on_turn(self, turn_context: TurnContext):
         if self.allowed_tenant is not None and tenant_of(turn_context.activity) != self.allowed_tenant:
@@ -80,19 +74,25 @@ class TeamsBot(TeamsActivityHandler):
         activity = turn_context.activity
         sender = await self.members.sender(turn_context)
         reference = reference_of(activity)
-        origin = Origin(platform=PLATFORM, conversation=activity.conversation.id, reference=reference)
+        personal = is_personal(activity)
+        origin = Origin(
+            platform=PLATFORM,
+            conversation=activity.conversation.id,
+            reference=reference,
+            channel_reference=None if personal else channel_reference_of(activity),
+            personal=personal,
+        )
         await self._remember(owner_key(sender.key, activity), reference)
         return sender, origin
 
     async def _remember(self, owner: str, reference: dict) -> None:
         """Store where to reach this person; only when it changed (a write per message would cost a commit)."""
         stored = {k: v for k, v in reference.items() if k != "activityId"}  # proactive posts start new messages
-        if self._saved.get(owner) == stored:
+        text = json.dumps(stored, sort_keys=True)
+        if self._saved.get(owner) == text:
             return
-        await self.runtime.store.save_conversation_reference(PLATFORM, owner, stored)
-        if len(self._saved) >= SAVED_REFERENCES:
-            self._saved.pop(next(iter(self._saved)))
-        self._saved[owner] = stored
+        await self.runtime.bookkeeping.save_conversation_reference(PLATFORM, owner, stored)
+        self._saved[owner] = text
 
     def _button(self, data: object, verb: object = None, *, execute: bool = False) -> CardAction | None:
         """The pressed button or submitted form, or None when the data is not one our cards send: an unknown
@@ -102,7 +102,7 @@ class TeamsBot(TeamsActivityHandler):
             return None
         if execute and verb != (action.form_id if action.form_id is not None else action.action_id):
             return None
-        if action.action_id is not None and action.action_id not in self.runtime.assistant.commands:
+        if action.action_id is not None and not self.runtime.assistant.knows(action.action_id):
             return None
         return action
 
@@ -126,7 +126,7 @@ class TeamsBot(TeamsActivityHandler):
         if activity.value is not None:  # Action.Submit (older clients, the Emulator): never read as typed text
             action = self._button(activity.value)
             if action is None:
-                await turn_context.send_activity(card_message(Reply(tone=Tone.WARNING, text=NOT_MINE)))
+                await turn_context.send_activity(self.cards.message(Reply(tone=Tone.WARNING, text=NOT_MINE)))
                 return
         sender, origin = await self._sender_and_origin(turn_context)
         if action is not None:
@@ -134,27 +134,9 @@ class TeamsBot(TeamsActivityHandler):
             reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
-            if normalise(text or "").lower() in SET_TRIAGE_WORDS:
-                reply = await self._set_triage(turn_context, sender)
-            else:
-                reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
+            reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
         if reply is not None:
-            await turn_context.send_activity(card_message(reply))
-
-    async def _set_triage(self, turn_context: TurnContext, sender: Sender) -> Reply:
-        """`teams set-triage`, typed by an admin in the channel where new requests should be posted."""
-        store = self.runtime.store
-        user = await store.ensure_user(sender.key, sender.display_name, email=sender.email)
-        if not user.is_admin:
-            return Reply(tone=Tone.WARNING, text="Only an ICT Assistant admin can choose the triage channel.")
-        if is_personal(turn_context.activity):
-            return Reply(
-                tone=Tone.WARNING,
-                text="Type this in the team channel (or group chat) where new requests should appear, mentioning me.",
-            )
-        await store.save_conversation_reference(PLATFORM, TRIAGE_OWNER, channel_reference_of(turn_context.activity))
-        log.info("Teams triage conversation set by %s", sender.key)
-        return Reply(tone=Tone.SUCCESS, text="New support requests will be posted in this conversation.")
+            await turn_context.send_activity(self.cards.message(reply))
 
     # ------------------------------------------------------------ Action.Execute
 
@@ -177,7 +159,9 @@ class TeamsBot(TeamsActivityHandler):
             return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
             return message_response(render_text(outcome.reply))
-        body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card_content(outcome.reply))
+        body = AdaptiveCardInvokeResponse(
+            status_code=200, type=CARD_CONTENT_TYPE, value=self.cards.content(outcome.reply)
+        )
         return InvokeResponse(status=200, body=body)
 
     # ------------------------------------------------------------ installation
@@ -187,7 +171,7 @@ class TeamsBot(TeamsActivityHandler):
         bot_id = activity.recipient.id if activity.recipient else None
         if not any(m.id == bot_id for m in activity.members_added or []):
             return  # people joining or leaving a team: nothing to say
-        if not await self.runtime.store.claim_event(f"teams:welcome:{activity.conversation.id}"):
+        if not await self.runtime.bookkeeping.first_time(f"teams:welcome:{activity.conversation.id}"):
             return  # already welcomed here (Teams repeats conversationUpdate)
         personal = is_personal(activity)
         if personal:
@@ -195,5 +179,5 @@ class TeamsBot(TeamsActivityHandler):
         else:
             sender = Sender(key="teams:installation", display_name="Teams")
             origin = Origin(platform=PLATFORM, conversation=activity.conversation.id)
-        reply = await self.runtime.assistant.welcome(sender, origin, personal=personal)
-        await turn_context.send_activity(card_message(reply))
+        reply = (await self.runtime.welcome(CHANNEL, sender, origin, personal=personal)).reply
+        await turn_context.send_activity(self.cards.message(reply))

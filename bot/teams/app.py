@@ -1,7 +1,7 @@
 """The Teams channel on our aiohttp app: `POST /api/messages`, the adapter and bot, the outbox deliverer.
 
 The route only translates, as botbuilder's `CloudAdapter.process` does, but serialises invoke bodies itself
-(see adapter.py: the 4.17.1 expectReplies defect).
+(see sdk_patches.py: the 4.17.1 expectReplies defect).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import jwt
 from aiohttp import web
@@ -17,25 +16,34 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
+from bot.runtime import RUNTIME
 from bot.settings import Settings
 from bot.teams.activity_bot import TeamsBot
-from bot.teams.adapter import (
-    BotAuthConfig,
-    TenantRefused,
-    allowed_tenant,
-    apply_msrest_retry_fix,
-    build_adapter,
-    invoke_body_json,
-)
+from bot.teams.adapter import BotAuthConfig, TenantRefused, allowed_tenant, build_adapter
 from bot.teams.deliver import TeamsDeliverer
 from bot.teams.references import reference_from_setting
+from bot.teams.sdk_patches import apply_msrest_retry_fix, invoke_body_json
+from bot.teams.urls import is_http_url
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
-# Headers a reverse proxy or tunnel adds: a request carrying one was relayed from elsewhere, so its loopback
-# address proves nothing about who sent it.
-PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP")
+# Headers reverse proxies, CDNs and tunnels add: a request carrying one was relayed from elsewhere, so its
+# loopback address proves nothing about who sent it. A relay that adds none of them cannot be told apart from
+# a local client, which is why local mode is for a developer's machine only (docs/teams.md).
+PROXY_HEADERS = (
+    "Forwarded",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Forwarded-Server",
+    "X-Original-Forwarded-For",
+    "X-Real-IP",
+    "X-Client-IP",
+    "True-Client-IP",
+    "CF-Connecting-IP",
+    "Via",
+)
 
 
 @dataclass
@@ -80,12 +88,7 @@ def activity_problem(activity: Activity) -> str | None:
     ]
     if missing:
         return "the activity has no " + ", ".join(missing)
-    url = activity.service_url if isinstance(activity.service_url, str) else ""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_http_url(activity.service_url):
         return "the activity's serviceUrl must be an http(s) URL"
     return None
 
@@ -132,8 +135,6 @@ async def messages(request: web.Request) -> web.Response:
 def setup_teams(app: web.Application, settings: Settings) -> str | None:
     if not settings.teams_enabled:
         return None
-    from bot.server import RUNTIME
-
     # Bad settings stop start-up here, before the server listens, as one TeamsConfigError with a clear message.
     config = BotAuthConfig.from_settings(settings)
     triage = reference_from_setting(settings.teams_triage_conversation, settings.microsoft_app_tenant_id)
@@ -146,7 +147,9 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
         app[TEAMS] = TeamsEndpoint(
             adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)), local_mode=config.local_mode
         )
-        runtime.outbox.register(TeamsDeliverer(adapter, runtime.store, app_id=config.APP_ID, triage_reference=triage))
+        runtime.outbox.register(
+            TeamsDeliverer(adapter, runtime.bookkeeping, app_id=config.APP_ID, triage_reference=triage)
+        )
         if config.local_mode:
             log.warning(
                 "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator), from this machine "

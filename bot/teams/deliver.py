@@ -15,40 +15,26 @@ from datetime import UTC, datetime
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters, ErrorResponseException
+from botbuilder.schema import ActivityTypes, ErrorResponseException
 from msrest.exceptions import ClientException
 
-from bot.notify import DeliveryError, notice_text
-from bot.teams.adapter import CardJSON
+from bot.bookkeeping import Bookkeeping
+from bot.notify import DeliveryError, retry_after_seconds
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
-from handlers import Reply, Tone
-from handlers.support import ticket_card
-from storage import Store
+from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
+from handlers.notices import person_notice, triage_post
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
-
-NOTICE_TITLE = {
-    "assigned": "Your request is being handled",
-    "waiting": "We need something from you",
-    "resolved": "Resolved",
-}
-NOTICE_TONE = {"assigned": Tone.INFO, "waiting": Tone.WARNING, "resolved": Tone.SUCCESS}
-
-
-def _retry_after(headers) -> float | None:
-    try:
-        return max(0.0, float((headers or {}).get("Retry-After", "")))
-    except (TypeError, ValueError):
-        return None
 
 
 def delivery_error(error: Exception) -> DeliveryError:
     """A connector failure in the outbox's terms."""
     if isinstance(error, ErrorResponseException) and error.response is not None:
         status = error.response.status_code
-        retry_after = _retry_after(getattr(error.response, "headers", None)) if status == 429 else None
+        headers = getattr(error.response, "headers", None) or {}
+        retry_after = retry_after_seconds(headers.get("Retry-After")) if status == 429 else None
         reason = {403: "bot not in the conversation (403)", 429: "throttled by Teams (429)"}.get(
             status, f"Bot Connector answered {status}"
         )
@@ -58,29 +44,20 @@ def delivery_error(error: Exception) -> DeliveryError:
     return DeliveryError(f"{type(error).__name__}: {error}")
 
 
-def _no_sdk_retries(context: TurnContext, adapter: CloudAdapter) -> None:
-    """The outbox retries with back-off itself; the SDK's own urllib3 retries would only hold it up."""
-    client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
-    policy = getattr(getattr(client, "config", None), "retry_policy", None)
-    if policy is not None:
-        policy.retries = 0
-        policy.policy.status_forcelist = frozenset()
-
-
 class TeamsDeliverer:
     channel = PLATFORM
 
     def __init__(
         self,
         adapter: CloudAdapter,
-        store: Store,
+        bookkeeping: Bookkeeping,
         *,
         app_id: str = "",
         triage_reference: dict | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.adapter = adapter
-        self.store = store
+        self.bookkeeping = bookkeeping
         self.app_id = app_id
         self.configured_triage = triage_reference
         self.clock = clock
@@ -98,7 +75,7 @@ class TeamsDeliverer:
         box: dict = {}
 
         async def callback(context: TurnContext) -> None:
-            _no_sdk_retries(context, self.adapter)
+            without_sdk_retries(context, self.adapter)
             try:
                 box["result"] = await act(context)
             except Exception as e:
@@ -115,35 +92,21 @@ class TeamsDeliverer:
     # ------------------------------------------------------------ requesters
 
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        card = CardJSON(
-            render_adaptive_card(
-                Reply(
-                    title=NOTICE_TITLE.get(notice.kind, ticket.ref),
-                    text=notice_text(notice, ticket),
-                    tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
-                )
-            )
-        )
+        card = CardJSON(render_adaptive_card(person_notice(notice, ticket)))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
-        reference = await self.store.get_conversation_reference(PLATFORM, notice.recipient_key)
+        reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
         if reference is None:
             reference = await self._open_personal_chat(notice.recipient_key)
         await self._send(reference, lambda context: context.send_activity(message))
 
     async def _open_personal_chat(self, user_key: str) -> dict:
         """No personal chat yet: open one from the group chat or channel where the user last spoke to us."""
-        chat = await self.store.get_conversation_reference(PLATFORM, user_key + CHAT_SUFFIX)
+        chat = await self.bookkeeping.conversation_reference(PLATFORM, user_key + CHAT_SUFFIX)
         if chat is None:
             raise DeliveryError(f"no Teams conversation with {user_key} yet", permanent=True)
         ref = reference_from_dict(chat)
         tenant = (chat.get("conversation") or {}).get("tenantId")
-        params = ConversationParameters(
-            is_group=False,
-            bot=ref.bot,
-            members=[ChannelAccount(id=ref.user.id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}} if tenant else None,
-        )
+        params = personal_chat_parameters(ref.bot, ref.user.id, tenant)
         box: dict = {}
 
         async def created(context: TurnContext) -> None:
@@ -155,35 +118,32 @@ class TeamsDeliverer:
             )
         except Exception as e:
             raise delivery_error(e) from e
-        reference = box["reference"]
+        reference = set_tenant(box["reference"], tenant)
         reference["user"] = chat.get("user")
-        if tenant:
-            reference["conversation"]["tenantId"] = tenant
-        await self.store.save_conversation_reference(PLATFORM, user_key, reference)
+        await self.bookkeeping.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 
     # ------------------------------------------------------------ triage
 
     async def triage_reference(self) -> dict | None:
-        return await self.store.get_conversation_reference(PLATFORM, TRIAGE_OWNER) or self.configured_triage
+        return await self.bookkeeping.conversation_reference(PLATFORM, TRIAGE_OWNER) or self.configured_triage
 
     async def _triage(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
         reference = await self.triage_reference()
         if reference is None:
             log.debug("no Teams triage conversation set; %s %s not posted", notice.kind, ticket.ref)
             return
-        title = "New request: " if notice.kind == "new_request" else ""
-        card = CardJSON(render_adaptive_card(ticket_card(ticket, self.clock(), for_agent=True, title_prefix=title)))
+        card = CardJSON(render_adaptive_card(triage_post(notice, ticket, self.clock())))
         message = MessageFactory.attachment(CardFactory.adaptive_card(card))
         if notice.kind == "new_request":
             response = await self._send(reference, lambda context: context.send_activity(message))
             if response is not None and getattr(response, "id", None):
                 conversation = reference["conversation"]["id"]
-                await self.store.save_channel_post(
+                await self.bookkeeping.save_channel_post(
                     ChannelPostRecord(ticket.number, PLATFORM, "triage", conversation, response.id)
                 )
             return
-        post = await self.store.get_channel_post(ticket.ref, PLATFORM, "triage")
+        post = await self.bookkeeping.channel_post(ticket.ref, PLATFORM, "triage")
         if post is None:
             return  # posted before a triage conversation was set: nothing to refresh
         message.id = post.message_id

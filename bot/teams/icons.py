@@ -1,6 +1,6 @@
 """The app icons Teams asks for, drawn with Pillow: color.png 192x192 and outline.png 32x32 (white on
 transparent). `python -m bot.teams.icons DIR` writes them (the committed copies in bot/teams/assets/ and
-manifest/teams/ were made so)."""
+manifest/teams/ were made so). A development tool, not used at run time: Pillow comes with the `dev` extra."""
 
 from __future__ import annotations
 

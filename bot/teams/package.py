@@ -8,7 +8,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from handlers.usage import USAGE
+from handlers.commands import ALL_COMMANDS
+from handlers.registry import Place
 
 MANIFEST_VERSION = "1.29"
 SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
@@ -19,19 +20,8 @@ ICONS = ("color.png", "outline.png")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 HOST = re.compile(r"^(?=.{1,253}$)([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}(:\d{1,5})?$")
 
-PERSONAL_COMMANDS = (
-    "help",
-    "status",
-    "actions",
-    "update",
-    "history",
-    "support",
-    "tickets",
-    "ticket",
-    "comment",
-    "whoami",
-)
-TEAM_COMMANDS = ("status", "actions", "support", "queue", "assign", "priority", "waiting", "resolve", "ticket", "help")
+PERSONAL_COMMANDS = tuple(c.name for c in ALL_COMMANDS.offered_in(Place.PERSONAL_CHAT))
+TEAM_COMMANDS = tuple(c.name for c in ALL_COMMANDS.offered_in(Place.TEAM_CHANNEL))
 
 
 class PackageError(ValueError):
@@ -39,7 +29,10 @@ class PackageError(ValueError):
 
 
 def _commands(names: tuple[str, ...]) -> list[dict]:
-    return [{"title": name, "description": f"{USAGE[name].summary}. e.g. {USAGE[name].example}"} for name in names]
+    return [
+        {"title": name, "description": f"{ALL_COMMANDS[name].summary}. e.g. {ALL_COMMANDS[name].example}"}
+        for name in names
+    ]
 
 
 def build_manifest(app_id: str, host: str, version: str = "1.0.0") -> dict:

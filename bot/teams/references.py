@@ -8,18 +8,18 @@ chat or channel they spoke in under `teams:<aadObjectId>#chat`, used only to ope
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
 
 from bot.teams.errors import TeamsConfigError
+from bot.teams.sdk_patches import set_tenant, tenant_of
+from bot.teams.urls import is_http_url
+from handlers.admin import TRIAGE_OWNER as TRIAGE_OWNER  # the set-triage command stores it
 
 PLATFORM = "teams"
-TRIAGE_OWNER = "triage"
 CHAT_SUFFIX = "#chat"
 GLOBAL_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
-SERIALISED_REFERENCES = 10_000  # references kept as JSON: msrest takes ~0.2 ms to serialise one
 
 
 def is_personal(activity: Activity) -> bool:
@@ -31,59 +31,10 @@ def owner_key(user_key: str, activity: Activity) -> str:
     return user_key if is_personal(activity) else user_key + CHAT_SUFFIX
 
 
-def tenant_of(activity: Activity) -> str | None:
-    """The Entra tenant: channelData.tenant.id (botbuilder 4.17.1 maps conversation.tenantId to a
-    `tenantID` key, so it never reads what Teams sends there)."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant")
-    if isinstance(tenant, dict) and tenant.get("id"):
-        return str(tenant["id"])
-    conversation = activity.conversation
-    if conversation is None:
-        return None
-    return conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId")
-
-
-_serialised: dict[tuple, str] = {}  # what a reference serialises to, activityId apart (see reference_of)
-
-
-def _fields(model: object) -> str | None:
-    return None if model is None else repr(vars(model))
-
-
 def reference_of(activity: Activity) -> dict:
     """The activity's conversation reference as plain JSON (camelCase, as Bot Framework writes it),
-    with the tenant kept (Teams needs it to open a personal chat).
-
-    People write from the same few conversations over and over, so the JSON is kept per (user, bot,
-    conversation, channel, locale, service URL, tenant), each as its model's fields exactly; only the
-    activityId differs between messages. Each call returns a fresh dict."""
-    model = TurnContext.get_conversation_reference(activity)
-    tenant = tenant_of(activity)
-    key = (
-        _fields(model.user),
-        _fields(model.bot),
-        _fields(model.conversation),
-        model.channel_id,
-        model.locale,
-        model.service_url,
-        tenant,
-    )
-    serialised = _serialised.get(key)
-    if serialised is None:
-        activity_id, model.activity_id = model.activity_id, None
-        data = model.serialize()
-        model.activity_id = activity_id
-        if tenant:
-            data.setdefault("conversation", {})["tenantId"] = tenant
-        serialised = json.dumps(data)
-        if len(_serialised) >= SERIALISED_REFERENCES:
-            _serialised.pop(next(iter(_serialised)))
-        _serialised[key] = serialised
-    reference = json.loads(serialised)
-    if model.activity_id is not None:  # first, as ConversationReference serialises it
-        reference = {"activityId": model.activity_id, **reference}
-    return reference
+    with the tenant kept (Teams needs it to open a personal chat)."""
+    return set_tenant(TurnContext.get_conversation_reference(activity).serialize(), tenant_of(activity))
 
 
 def channel_reference_of(activity: Activity) -> dict:
@@ -98,16 +49,6 @@ def channel_reference_of(activity: Activity) -> dict:
 
 def reference_from_dict(data: dict) -> ConversationReference:
     return ConversationReference().deserialize(data)
-
-
-def _http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def reference_from_setting(
@@ -129,15 +70,13 @@ def reference_from_setting(
             raise TeamsConfigError(f"{name} JSON needs conversation.id (a string).")
         data.setdefault("channelId", "msteams")
         data.setdefault("serviceUrl", GLOBAL_SERVICE_URL)
-        if not _http_url(data["serviceUrl"]):
+        if not is_http_url(data["serviceUrl"]):
             raise TeamsConfigError(f"{name} JSON has a serviceUrl that is not an http(s) URL.")
         return data
     parts = value.split()
     service_url, conversation_id = (parts[0], parts[1]) if len(parts) == 2 else (GLOBAL_SERVICE_URL, parts[0])
-    if len(parts) > 2 or not _http_url(service_url):
+    if len(parts) > 2 or not is_http_url(service_url):
         raise TeamsConfigError(f"{shape}.")
     conversation = ConversationAccount(id=conversation_id, is_group=True, conversation_type="channel")
     data = ConversationReference(channel_id="msteams", service_url=service_url, conversation=conversation).serialize()
-    if tenant_id:  # written as Teams spells it (the SDK's model would write `tenantID`)
-        data["conversation"]["tenantId"] = tenant_id
-    return data
+    return set_tenant(data, tenant_id)

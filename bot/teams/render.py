@@ -212,5 +212,5 @@ def render_adaptive_card(
 
 
 def render_notice_card(text: str, title: str | None = None, tone: Tone = Tone.INFO) -> dict:
-    """A proactive notification (the words come from bot.notify.notice_text) as a small card."""
+    """A proactive notification (the words come from handlers.notices) as a small card."""
     return render_adaptive_card(Reply(text=text, title=title, tone=tone))

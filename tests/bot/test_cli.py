@@ -116,6 +116,10 @@ def test_plan_import_of_a_bad_file_reports_every_error_and_imports_nothing(ictbo
     result = ictbot("plan", "import", str(bad))
     assert result.returncode == 2 and "nothing imported" in result.stderr
     assert "due" in result.stderr and "progress" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "themes[0].actions[0], field due: '2019-13-01' is not a date (use YYYY-MM-DD)",
+        "themes[0].actions[1], field progress: 150 is not a whole number from 0 to 100",
+    ]
     assert "ZZ" not in ictbot("chat", "--as", "pat", "status").stdout
 
 
@@ -160,3 +164,37 @@ def test_serve_with_a_bad_teams_setting_says_which_and_stops(ictbot):
     result = ictbot("serve", "--port", "0", MicrosoftAppType="Bogus")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "MicrosoftAppType" in result.stderr
+
+
+def _shadow(tmp_path: Path, package: str) -> str:
+    """A directory that, put first on PYTHONPATH, makes `import <package>` fail as a broken install would."""
+    shadow = tmp_path / "shadow"
+    (shadow / package).mkdir(parents=True)
+    (shadow / package / "__init__.py").write_text('raise ImportError("broken on purpose")\n')
+    return str(shadow)
+
+
+def test_serve_stops_when_a_configured_channel_cannot_be_imported(ictbot, tmp_path):
+    result = ictbot(
+        "serve",
+        "--port",
+        "0",
+        PYTHONPATH=_shadow(tmp_path, "slack_bolt"),
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s3cret",
+        ICTBOT_TEAMS_ENABLED="false",
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "Slack channel is configured but cannot be loaded" in line and "broken on purpose" in line
+
+
+def test_an_unconfigured_channel_is_not_imported(tmp_path):
+    from bot.channels import channel_setups
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, ICTBOT_TEAMS_ENABLED=False)
+    assert channel_setups(settings) == []
+    slack = Settings(_env_file=None, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", ICTBOT_TEAMS_ENABLED=False)
+    [setup] = channel_setups(slack)
+    assert setup.__name__ == "setup_slack"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.parser import closest_command, normalise, parse
+from handlers.commands import ALL_COMMANDS
+from handlers.parser import normalise
 from handlers.vocabulary import EXPLICIT_REQUEST, guess_category, theme_for_word
 
 
@@ -28,28 +29,28 @@ from handlers.vocabulary import EXPLICIT_REQUEST, guess_category, theme_for_word
     ],
 )
 def test_status_reaches_status(typed):
-    parsed = parse(typed)
+    parsed = ALL_COMMANDS.parse(typed)
     assert parsed.verb == "status" and parsed.rest == ""
 
 
 def test_arguments_keep_their_text():
-    parsed = parse("/ict update RS-03 60 amber Firewall  <b>slipped</b>")
+    parsed = ALL_COMMANDS.parse("/ict update RS-03 60 amber Firewall  <b>slipped</b>")
     assert parsed.verb == "update"
     assert parsed.rest == "RS-03 60 amber Firewall  <b>slipped</b>"
 
 
 def test_unknown_first_word_is_not_a_command():
-    parsed = parse("my vpn keeps dropping")
+    parsed = ALL_COMMANDS.parse("my vpn keeps dropping")
     assert parsed.verb is None and parsed.text == "my vpn keeps dropping" and parsed.first_word == "my"
 
 
 @pytest.mark.parametrize(("typo", "command"), [("staus", "status"), ("tickts", "tickets"), ("qeueu", "queue")])
 def test_closest_command(typo, command):
-    assert closest_command(typo) == command
+    assert ALL_COMMANDS.closest(typo).name == command
 
 
 def test_no_suggestion_for_nonsense():
-    assert closest_command("xyzzy") is None
+    assert ALL_COMMANDS.closest("xyzzy") is None
 
 
 @pytest.mark.parametrize(
@@ -97,5 +98,5 @@ def test_explicit_requests(text, body):
 
 @given(st.text(max_size=300))
 def test_parse_never_raises(text):
-    parsed = parse(text)
+    parsed = ALL_COMMANDS.parse(text)
     assert parsed.text == normalise(text)

@@ -11,8 +11,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
-from bot.runtime import build_runtime
-from bot.server import RUNTIME, create_app
+from bot.runtime import RUNTIME, build_runtime
+from bot.server import create_app
 from bot.settings import Settings
 from bot.slack.app import SLACK, setup_slack
 from bot.slack.scopes import WEB_API_SCOPES

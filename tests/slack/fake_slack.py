@@ -31,6 +31,7 @@ class Failure:
     status: int = 200
     headers: dict = field(default_factory=dict)
     times: int | None = None  # None: every time
+    plain: bool = False  # answer with text/plain (`error` is the body), as a proxy in front of Slack does
 
 
 class FakeSlack:
@@ -83,6 +84,18 @@ class FakeSlack:
     def fail(self, method: str, error: str, *, status: int = 200, headers: dict | None = None, times=None) -> None:
         self.failures[method] = Failure(error, status, headers or {}, times)
 
+    def fail_plain(
+        self,
+        method: str,
+        *,
+        status: int = 503,
+        text: str = "Service Unavailable",
+        headers: dict | None = None,
+        times=None,
+    ) -> None:
+        """`method` answers what a proxy sends when Slack is out of reach: a text/plain body, no Slack JSON."""
+        self.failures[method] = Failure(text, status, headers or {}, times, plain=True)
+
     def rate_limit(self, method: str, *, retry_after: int = 1) -> None:
         """The next call of `method` gets what Slack sends when it throttles: HTTP 429, `ratelimited`, and
         Retry-After (whole seconds); the one after that succeeds."""
@@ -130,6 +143,10 @@ class FakeSlack:
                 failure.times -= 1
                 if failure.times <= 0:
                     del self.failures[method]
+            if failure.plain:
+                return web.Response(
+                    text=failure.error, status=failure.status, headers=failure.headers, content_type="text/plain"
+                )
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=failure.headers
             )

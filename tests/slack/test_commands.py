@@ -47,9 +47,9 @@ async def test_whoami_uses_the_slack_profile_from_users_info(workspace):
     assert len(workspace.fake.of("users.info")) == 1  # cached
 
 
-async def test_a_slow_users_info_never_holds_up_the_ack_and_the_profile_arrives_later(workspace):
+async def test_a_slow_users_info_never_holds_up_the_ack_and_the_next_command_has_the_profile(workspace):
     profiles = workspace.app[SLACK].profiles
-    profiles.first_wait = Profiles(None, None, None).first_wait  # the default (the fixture waits for names)
+    profiles.first_wait = Profiles(None, None).first_wait  # the default (the fixture waits for names)
     slack_answers = workspace.fake.hold("users.info")
     look_up = profiles.sender("UEVE", "eve")
     with pytest.raises(StopIteration) as finished:
@@ -60,10 +60,10 @@ async def test_a_slow_users_info_never_holds_up_the_ack_and_the_profile_arrives_
     assert [c.args["user"] for c in workspace.fake.of("users.info")] == ["UEVE", "UROB"]  # asked, not answered
     slack_answers.set()
     await workspace.settle()
+    shown = texts((await workspace.ict("whoami"))["blocks"])  # the next command carries the profile
+    assert "Rob Requester" in shown and "rob.requester@maidstone.gov.uk" in shown
     user = await workspace.store.get_user("slack:UROB")
     assert (user.display_name, user.email) == ("Rob Requester", "rob.requester@maidstone.gov.uk")
-    shown = texts((await workspace.ict("whoami"))["blocks"])
-    assert "Rob Requester" in shown and "rob.requester@maidstone.gov.uk" in shown
 
 
 async def test_support_raises_a_request_posts_it_to_triage_and_saves_the_post(workspace):

@@ -9,7 +9,7 @@ import pytest
 
 from bot.notify import DeliveryError
 from bot.slack.app import SLACK
-from storage.service import NOTIFY_MAX_ATTEMPTS
+from storage import NOTIFY_MAX_ATTEMPTS
 from tests.slack.conftest import SUPPORT_CHANNEL, texts
 
 
@@ -95,3 +95,15 @@ async def test_a_requester_who_cannot_be_dmed_is_a_permanent_failure(workspace):
     states = await workspace.store.notification_states("ICT-1")
     assert ("waiting", "slack", "failed", 1) in states
     assert ("request_changed", "slack", "sent", 1) in states
+
+
+async def test_the_triage_post_says_new_request_only_when_first_posted_as_in_teams(workspace):
+    await workspace.ict("support the scanner is offline")
+    await workspace.make_agent("UALEX")
+    await workspace.settle()
+    [post] = workspace.fake.of("chat.postMessage")
+    assert post.args["text"].startswith("New request: ICT-1")
+    await workspace.ict("priority ICT-1 P2", user="UALEX")  # still status "new": the refresh is not a new request
+    await workspace.settle()
+    [update] = workspace.fake.of("chat.update")
+    assert update.args["text"].startswith("ICT-1 the scanner is offline") and "P2" in texts(update.args["blocks"])

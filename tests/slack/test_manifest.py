@@ -20,6 +20,7 @@ from bot.slack.scopes import (
     WEB_API_SCOPES,
     required_bot_scopes,
 )
+from handlers.commands import ALL_COMMANDS
 from tests.slack.conftest import texts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,6 +58,13 @@ def test_manifest_declares_the_command_events_and_exactly_the_scopes_the_code_ne
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"]
+
+
+@pytest.mark.parametrize("path", [HTTP, SOCKET], ids=["http", "socket-mode"])
+def test_the_slash_commands_usage_hint_is_the_one_the_commands_declare(path):
+    [command] = load(path)["features"]["slash_commands"]
+    assert command["usage_hint"] == ALL_COMMANDS.usage_hint()
+    assert "support [problem]" in command["usage_hint"] and "resolve ICT-42 note" in command["usage_hint"]
 
 
 def test_http_manifest_points_every_request_url_at_our_route_on_a_placeholder_host():

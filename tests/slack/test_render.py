@@ -214,3 +214,27 @@ def test_typed_text_undoes_slack_wire_format(wire, typed):
     from bot.slack.translate import typed_text
 
     assert typed_text(wire) == typed
+
+
+def test_rendered_blocks_belong_to_the_caller():
+    reply = Reply(title="Status", text="All fine", buttons=(Button("Refresh", "status"),))
+    first, _ = render_block_kit(reply)
+    first[0]["text"]["text"] = "tampered"
+    first.append({"type": "divider"})
+    again, _ = render_block_kit(reply)
+    assert again[0]["text"]["text"] == "Status" and again[-1]["type"] == "actions"
+    assert again is not first and again[0] is not first[0]
+
+
+def test_a_changed_reply_is_rendered_anew_not_taken_from_the_cache():
+    before, _ = render_block_kit(Reply(title="RS-03", text="60% amber"))
+    after, text = render_block_kit(Reply(title="RS-03", text="80% green"))
+    assert "80% green" in texts(after) and "60% amber" in texts(before) and "80% green" in text
+
+
+def test_the_cache_is_bounded():
+    from bot.slack import render
+
+    for n in range(render.RENDER_CACHE_SIZE + 50):
+        render_block_kit(Reply(text=f"reply {n}"))
+    assert len(render._rendered) <= render.RENDER_CACHE_SIZE

@@ -89,3 +89,133 @@ def test_ictbot_teams_set_triage_refuses_a_bad_service_url_clearly(tmp_path, mon
     err = capsys.readouterr().err
     assert err.startswith("ictbot: ") and "http(s)" in err and "Traceback" not in err
     assert not (tmp_path / "cli.db").exists()
+
+
+# ------------------------------------------------------------ MicrosoftAppType left empty, as the samples leave it
+
+SAMPLES_CONFIG = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": SECRET, "MicrosoftAppType": ""}
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"MicrosoftAppId": "", "MicrosoftAppPassword": "", "MicrosoftAppType": ""},  # local mode
+        SAMPLES_CONFIG,
+        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": SECRET, "MicrosoftAppType": "   "},
+    ],
+)
+def test_an_empty_app_type_is_multi_tenant_as_botbuilder_reads_it(tmp_path, monkeypatch, environment):
+    from bot.settings import Settings
+    from bot.teams.adapter import BotAuthConfig, build_adapter
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'teams.db'}")
+    assert settings.microsoft_app_type.strip() == ""
+    assert setup_teams(web.Application(), settings) == "teams"
+    config = BotAuthConfig.from_settings(settings)
+    assert config.APP_TYPE == "MultiTenant" and config.local_mode == (not environment["MicrosoftAppId"])
+    build_adapter(settings)  # botbuilder accepts the same configuration
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(tmp_path, **environment: str):
+    """`ictbot serve` in its own process, as an operator starts it; returns (process, base URL)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "MICROSOFT_", "ICTBOT_"))}
+    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", **environment}
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+async def _healthz(session, process, base: str) -> dict:
+    """/healthz of the server once it answers (the log and exit status if it stopped instead)."""
+    import asyncio
+
+    import aiohttp
+
+    deadline = asyncio.get_running_loop().time() + 90
+    while asyncio.get_running_loop().time() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"ictbot serve stopped ({process.returncode}): {process.stdout.read()}")
+        try:
+            async with session.get(base + "/healthz", timeout=aiohttp.ClientTimeout(total=2)) as response:
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError):
+            await asyncio.sleep(0.2)
+    raise AssertionError("ictbot serve did not answer /healthz")
+
+
+async def _expect_replies(session, base: str, text: str) -> tuple[int, dict]:
+    activity = {
+        "type": "message",
+        "id": "m1",
+        "channelId": "msteams",
+        "serviceUrl": "http://127.0.0.1:9/",  # nothing listens: the roster lookup fails fast, replies come back
+        "from": {"id": "29:pat", "name": "Pat", "aadObjectId": "aad-pat"},
+        "recipient": {"id": "28:bot", "name": "ICT Assistant"},
+        "conversation": {"id": "a:personal-pat", "conversationType": "personal"},
+        "text": text,
+        "deliveryMode": "expectReplies",
+    }
+    async with session.post(base + "/api/messages", json=activity) as response:
+        body = await response.json() if response.status == 200 else {}
+        return response.status, body
+
+
+@pytest.mark.parametrize(
+    ("environment", "answers"),
+    [
+        ({"MicrosoftAppType": ""}, 200),  # local mode: the Emulator on this machine is served
+        (SAMPLES_CONFIG, 401),  # an app id: tokens are required
+    ],
+    ids=["local-mode", "app-id"],
+)
+async def test_ictbot_serve_starts_with_the_samples_empty_app_type(tmp_path, environment, answers):
+    import aiohttp
+
+    process, base = _serve(tmp_path, **environment)
+    try:
+        async with aiohttp.ClientSession() as session:
+            health = await _healthz(session, process, base)
+            assert health["status"] == "ok" and "teams" in health["channels"]
+            status, body = await _expect_replies(session, base, "help")
+            assert status == answers
+            if answers == 200:
+                assert body["activities"][0]["type"] == "message"
+    finally:
+        process.terminate()
+        log = process.communicate(timeout=30)[0]
+    assert "MicrosoftAppType" not in log and "Traceback" not in log
+    assert ("LOCAL MODE" in log) == (not environment.get("MicrosoftAppId"))
+    if environment.get("MicrosoftAppId"):
+        assert "MultiTenant bot 3f2504e0..." in log and SECRET not in log
+
+
+def test_the_teams_channel_imports_without_the_server():
+    """No import cycle: the channel takes the runtime's app key from bot.runtime, not from bot.server."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.teams.app; print('bot.server' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -114,7 +114,7 @@ async def test_connector_errors_are_retried_later_and_the_change_stands(
 
 
 async def test_retries_are_bounded(teams, console_agent):
-    from storage.service import NOTIFY_MAX_ATTEMPTS
+    from storage import NOTIFY_MAX_ATTEMPTS
 
     await teams.say(SAM, "support my laptop will not connect to the VPN")
     await teams.runtime.outbox.drain()
@@ -136,6 +136,7 @@ async def test_requester_seen_only_in_a_channel_gets_a_new_personal_chat(teams, 
     await teams.runtime.outbox.drain()
     created = [c for c in teams.connector.calls if c.path == "/v3/conversations"]
     assert created and created[0].body["members"][0]["id"] == SAM.channel_id
+    assert created[0].body["channelData"]["tenant"]["id"] == TENANT  # where Teams reads it (not `tenantID`)
     [notice] = teams.connector.sent_to(SAM_CHAT)
     assert "resolved by Alex" in notice.text
     assert "19:general@thread.tacv2" not in {c.conversation for c in teams.connector.sent[1:]}

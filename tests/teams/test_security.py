@@ -155,6 +155,13 @@ async def test_local_mode_serves_this_machine(teams):
         ("X-Forwarded-Host", "ictbot.example.devtunnels.ms"),
         ("X-Forwarded-Proto", "https"),
         ("X-Real-IP", "203.0.113.7"),
+        ("Via", "1.1 ictbot.example.devtunnels.ms"),
+        ("CF-Connecting-IP", "203.0.113.7"),
+        ("True-Client-IP", "203.0.113.7"),
+        ("X-Client-IP", "203.0.113.7"),
+        ("X-Original-Forwarded-For", "203.0.113.7"),
+        ("X-Forwarded-Server", "ictbot.example.devtunnels.ms"),
+        ("x-forwarded-for", "203.0.113.7"),  # header names are case-insensitive
     ],
 )
 async def test_local_mode_refuses_activities_relayed_by_a_proxy_on_this_machine(teams, header, value):

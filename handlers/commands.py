@@ -1,0 +1,11 @@
+"""Every command the assistant knows, in the order help lists them. Each is declared beside its code."""
+
+from __future__ import annotations
+
+from handlers import admin, desk, strategy, support, whoami
+from handlers.help import COMMANDS as HELP
+from handlers.registry import Registry
+
+ALL_COMMANDS = Registry(
+    (*strategy.COMMANDS, *support.COMMANDS, *desk.COMMANDS, *admin.COMMANDS, *whoami.COMMANDS, *HELP)
+)

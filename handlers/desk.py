@@ -1,0 +1,177 @@
+"""The service desk's commands: the queue, assign, priority, waiting and resolve (with its form)."""
+
+from __future__ import annotations
+
+from handlers.context import Context, UsageError
+from handlers.formatting import clip, plural, until
+from handlers.problems import EXAMPLE_TICKET
+from handlers.registry import Command, Place, Who
+from handlers.reply import Button, Field, Form, Input, InputKind, Reply, Tone, Visibility
+from handlers.support import LIST_LIMIT, _ref
+from handlers.ticket_cards import PRIORITY_WORDS, ticket_item
+from storage import TicketRef
+
+QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
+
+
+async def queue(ctx: Context, rest: str) -> Reply:
+    word = rest.strip().lower()
+    narrow: dict = {}
+    if word.upper() in PRIORITY_WORDS:
+        narrow, label = {"priority": word.upper()}, f"{word.upper()} "
+    elif word in ("mine", "my", "me"):
+        narrow, label = {"assignee_key": ctx.user.key}, "your "
+    elif word in ("unassigned", "nobody", "new"):
+        narrow, label = {"unassigned": True}, "unassigned "
+    elif word:
+        raise UsageError(f"'{clip(rest, 20)}' is not a queue filter; use {QUEUE_FILTERS}.", "queue")
+    else:
+        label = ""
+    rows, total = await ctx.store.queue(ctx.user.key, limit=LIST_LIMIT, **narrow)
+    title = f"Service desk queue{f': {word}' if word else ''}"
+    if not rows:
+        return Reply(title=title, text=f"No {label}open requests. Nice.")
+    breached = sum(1 for t in rows if t.sla_state(ctx.now) == "breached")
+    return Reply(
+        title=title,
+        text=f"{plural(total, label + 'open request')}, by priority then age"
+        + (f"; {breached} of these past their SLA" if breached else "")
+        + ".",
+        items=tuple(ticket_item(t, ctx.now, for_agent=True) for t in rows),
+        more=max(0, total - len(rows)),
+        more_hint=None if word else "queue P1 (or P2, P3, P4, mine, unassigned)",
+    )
+
+
+async def assign(ctx: Context, rest: str) -> Reply:
+    ref, who = _ref(rest, "assign")
+    assignee_key = None
+    if who and who.lower() not in ("me", "myself"):
+        found = await ctx.store.find_user_by_mention(who)
+        if not found:
+            raise UsageError(f"I don't know anyone called '{clip(who, 40)}'. Use their user key or email.", "assign")
+        if len(found) > 1:
+            raise UsageError(f"'{clip(who, 40)}' matches {len(found)} people; use their user key.", "assign")
+        assignee_key = found[0].key
+    t = await ctx.store.assign_ticket(ref, ctx.user.key, assignee_key, now=ctx.clock())
+    return Reply(
+        tone=Tone.SUCCESS,
+        text=f"{t.ref} is assigned to {t.assignee_name}. {t.requester_name} has been told.",
+        visibility=Visibility.PUBLIC if ctx.origin.platform != "local" else Visibility.PRIVATE,
+    )
+
+
+async def priority(ctx: Context, rest: str) -> Reply:
+    ref, level = _ref(rest, "priority")
+    if not level:
+        return Reply(
+            text=f"Choose a priority for {ref}.",
+            buttons=tuple(Button(f"{p} {PRIORITY_WORDS[p]}", "priority", f"{ref} {p}") for p in PRIORITY_WORDS),
+        )
+    if level.upper() not in PRIORITY_WORDS:
+        raise UsageError(f"'{clip(level, 10)}' is not a priority; use P1, P2, P3 or P4.", "priority")
+    t = await ctx.store.set_ticket_priority(ref, ctx.user.key, level.upper(), now=ctx.clock())
+    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is now {t.priority}; the SLA target is {until(t.sla_due, ctx.now)}.")
+
+
+async def waiting(ctx: Context, rest: str) -> Reply:
+    ref, note = _ref(rest, "waiting")
+    if not note:
+        raise UsageError("Say what you need from the requester.", "waiting")
+    t = await ctx.store.set_ticket_waiting(ref, ctx.user.key, note, now=ctx.clock())
+    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is waiting on {t.requester_name}; I've sent them your question.")
+
+
+async def resolve(ctx: Context, rest: str) -> Reply:
+    ref, note = _ref(rest, "resolve")
+    if not note:
+        return resolve_form(ref)
+    t = await ctx.store.resolve_ticket(ref, ctx.user.key, note, now=ctx.clock())
+    return Reply(
+        tone=Tone.SUCCESS,
+        text=f"{t.ref} is resolved. {t.requester_name} has been told.",
+        fields=(Field("Resolution", t.resolution or ""),),
+    )
+
+
+def resolve_form(ref: TicketRef) -> Reply:
+    return Reply(
+        title=f"Resolve {ref}",
+        text="Say what fixed it; the requester will see this note.",
+        form=Form(
+            form_id="resolve",
+            title=f"Resolve {ref}",
+            submit_label="Resolve",
+            private_metadata=str(ref),
+            typed_alternative=f"resolve {ref} NOTE",
+            inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
+        ),
+    )
+
+
+async def submit_resolve_form(ctx: Context, values: dict[str, str], metadata: str) -> Reply | dict[str, str]:
+    note = (values.get("note") or "").strip()
+    if not note:
+        return {"note": "Say what fixed it."}
+    return await resolve(ctx, f"{metadata} {note}")
+
+
+TEAM = frozenset({Place.TEAM_CHANNEL})
+COMMANDS = (
+    Command(
+        "queue",
+        queue,
+        "queue [P1-P4|mine|unassigned]",
+        "queue unassigned",
+        "Open requests by priority and age",
+        aliases=("triage",),
+        who=Who.AGENTS,
+        refusal="The queue is for the ICT service desk (agents) only.",
+        offered=TEAM,
+        hint="queue",
+        reads_only=True,
+    ),
+    Command(
+        "assign",
+        assign,
+        "assign REF [PERSON]",
+        f"assign {EXAMPLE_TICKET}",
+        "Take a request (or give it to an agent)",
+        aliases=("take",),
+        who=Who.AGENTS,
+        offered=TEAM,
+    ),
+    Command(
+        "priority",
+        priority,
+        "priority REF P1-P4",
+        f"priority {EXAMPLE_TICKET} P2",
+        "Change a request's priority",
+        aliases=("prioritise", "prioritize"),
+        who=Who.AGENTS,
+        offered=TEAM,
+    ),
+    Command(
+        "waiting",
+        waiting,
+        "waiting REF QUESTION",
+        f"waiting {EXAMPLE_TICKET} Which building are you in?",
+        "Ask the requester for information",
+        aliases=("wait", "ask"),
+        who=Who.AGENTS,
+        offered=TEAM,
+    ),
+    Command(
+        "resolve",
+        resolve,
+        "resolve REF NOTE",
+        f"resolve {EXAMPLE_TICKET} Reset the VPN profile",
+        "Resolve a request",
+        aliases=("close", "fix", "fixed"),
+        who=Who.AGENTS,
+        form_id="resolve",
+        submit=submit_resolve_form,
+        offered=TEAM,
+        hint=f"resolve {EXAMPLE_TICKET} note",
+    ),
+)

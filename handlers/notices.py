@@ -1,0 +1,71 @@
+"""What requesters and the service desk are told when a request moves, as replies every channel renders.
+
+The outbox's deliverers (Slack, Teams) and the console take their words from here, so a notice reads the
+same wherever it arrives.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.reply import Reply, Tone
+from handlers.ticket_cards import ticket_card
+from storage.enums import NoticeKind
+from storage.records import NotificationRecord, TicketRecord
+
+NOTICE_TITLE = {
+    NoticeKind.ASSIGNED: "Your request is being handled",
+    NoticeKind.WAITING: "We need something from you",
+    NoticeKind.RESOLVED: "Resolved",
+}
+NOTICE_TONE = {NoticeKind.ASSIGNED: Tone.INFO, NoticeKind.WAITING: Tone.WARNING, NoticeKind.RESOLVED: Tone.SUCCESS}
+
+
+def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
+    """The words a person is told about their request (or, for a comment, the request they work on)."""
+    by = notice.payload.get("by", "The service desk")
+    note = notice.payload.get("note", "")
+    if notice.kind == NoticeKind.ASSIGNED:
+        assignee = notice.payload.get("assignee") or ticket.assignee_name or by
+        return f"{ticket.ref} \u201c{ticket.summary}\u201d is now with {assignee}."
+    if notice.kind == NoticeKind.WAITING:
+        return (
+            f"{by} needs something from you for {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
+            f"Reply with: comment {ticket.ref} YOUR ANSWER"
+        )
+    if notice.kind == NoticeKind.RESOLVED:
+        return (
+            f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
+            f"Still a problem? Reply with: comment {ticket.ref} WHAT IS STILL WRONG, or raise a new request."
+        )
+    if notice.kind == NoticeKind.COMMENTED:
+        return (
+            f"{by} added to {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"
+            f"Reply with: comment {ticket.ref} YOUR REPLY"
+        )
+    return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."
+
+
+def person_notice(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
+    """A notice to one person (the requester, or the assignee of a comment)."""
+    return Reply(
+        title=NOTICE_TITLE.get(notice.kind, ticket.ref),
+        text=notice_text(notice, ticket),
+        tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
+    )
+
+
+def triage_post(notice: NotificationRecord, ticket: TicketRecord, now: datetime) -> Reply:
+    """The desk's post of a request, with its buttons: titled "New request:" when it is first posted; the
+    refreshes after later changes show the request as it now is."""
+    prefix = "New request: " if notice.kind == NoticeKind.NEW_REQUEST else ""
+    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
+
+
+def desk_not_reached(ticket: TicketRecord, where: str, error: str) -> Reply:
+    """To the requester, when their new request could not be posted to the desk's `where` (given up)."""
+    return Reply(
+        tone=Tone.WARNING,
+        text=f"{ticket.ref} \u201c{ticket.summary}\u201d is saved, but I couldn't post it to the service desk's "
+        f"{where} ({error}). It is in their queue; if it is urgent, please also phone the service desk.",
+    )

@@ -1,0 +1,75 @@
+"""What to tell a person when storage refused what they asked: the words for every storage error."""
+
+from __future__ import annotations
+
+from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef
+
+DESK_ONLY = "Only the ICT service desk (agents) can do that."
+#: The request reference examples and explanations use.
+EXAMPLE_TICKET = TicketRef(42)
+
+_NOT_FOUND = {
+    "request": "I can't find {key}.",
+    "action": "There is no action {key}.",
+    "theme": "There is no theme {key} in the plan.",
+    "user": "No user {key}.",
+    "notification": "No notification {key}.",
+}
+_NEVER_SEEN = "No user {key}: nobody with that key has talked to the bot or been given a role."
+#: What to suggest next when a command finds nothing, by (command, kind of thing not found).
+_NOT_FOUND_NEXT = {
+    ("ticket", "request"): "Type 'tickets' to see your open requests.",
+    ("status", "action"): "Type 'actions' to list them.",
+}
+
+_INVALID = {
+    ("user_key", "malformed"): "'{value}' is not a user key like slack:U012AB3CD, teams:<aad id> or local:name.",
+    ("role", "unknown"): "Unknown role '{value}'. Roles are: {allowed}.",
+    ("email", "malformed"): "'{value}' is not an email address.",
+    ("progress", "out_of_range"): "Progress is a whole number from 0 to 100.",
+    ("note", "missing"): "A note is required: say what changed.",
+    ("rag", "unknown"): "RAG is red, amber or green.",
+    ("ref", "malformed"): "'{value}' is not a request reference like " + str(EXAMPLE_TICKET) + ".",
+    ("summary", "missing"): "A request needs a summary: say what is wrong.",
+    ("category", "unknown"): "Unknown category '{value}'. Use one of: {allowed}.",
+    ("priority", "unknown"): "Priority is P1, P2, P3 or P4.",
+    ("assignee", "not_an_agent"): "Requests can only be assigned to ICT agents.",
+    ("question", "missing"): "Say what you need from the requester.",
+    ("resolution", "missing"): "A resolution note is required: say what fixed it.",
+    ("comment", "missing"): "Say what you want to add to the request.",
+}
+
+_CONFLICT = {
+    "closed": "{ref} is already {current}.",
+    "closed_to_comments": "{ref} is {current}; raise a new request if the problem is back.",
+    "already_assigned": "{ref} is already assigned to {current}.",
+    "same_priority": "{ref} is already {current}.",
+}
+
+
+def problem_text(error: StorageError, command: str | None = None) -> str:
+    """The sentence for `error`, met while running `command` (which may add what to try next)."""
+    if isinstance(error, NotFound):
+        wording = _NEVER_SEEN if error.reason == "never_seen" else _NOT_FOUND.get(error.kind, "I can't find {key}.")
+        follow = _NOT_FOUND_NEXT.get((command or "", error.kind))
+        return wording.format(key=error.key) + (f" {follow}" if follow else "")
+    if isinstance(error, PermissionDenied):
+        return _refusal(error)
+    if isinstance(error, InvalidInput):
+        wording = _INVALID.get((error.field, error.code), "That {field} is not valid.")
+        return wording.format(value=error.value, allowed=", ".join(error.allowed), field=error.field.replace("_", " "))
+    if isinstance(error, Conflict):
+        return _CONFLICT.get(error.code, "{ref} can't be changed now: it is {current}.").format(
+            ref=error.ref, current=error.current
+        )
+    return "That can't be done."
+
+
+def _refusal(error: PermissionDenied) -> str:
+    if error.attempt == "update_action":
+        return f"Only {error.owner} (the action's owner) or an admin can update {error.ref}."
+    if error.attempt == "view_queue":
+        return "The queue is for the ICT service desk (agents) only."
+    if error.attempt == "change_request" and error.own_request:
+        return f"Only the ICT service desk can change {error.ref}."
+    return DESK_ONLY if error.needed == "agent" else "You can't do that."

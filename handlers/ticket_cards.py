@@ -1,0 +1,67 @@
+"""How a support request is shown: its card, its row in a list, its SLA target and the desk's buttons."""
+
+from __future__ import annotations
+
+from handlers.formatting import clip, local_time, until, when
+from handlers.reply import Button, Field, Item, Reply
+from storage import SLA_TARGETS
+from storage.records import TicketRecord
+
+PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
+SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}
+
+
+def sla_target(priority: str) -> str:
+    hours = SLA_TARGETS[priority].total_seconds() / 3600
+    return f"{int(hours)} hours" if hours < 48 else f"{int(hours // 24)} days"
+
+
+def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:
+    if not t.is_open:
+        return ()
+    return (
+        Button("Assign to me", "assign", t.ref, style="primary"),
+        Button("Resolve", "resolve", t.ref),
+        Button("Priority", "priority", t.ref),
+    )
+
+
+def ticket_fields(t: TicketRecord, now) -> tuple[Field, ...]:
+    fields = [
+        Field("Status", t.status),
+        Field("Priority", f"{t.priority} ({PRIORITY_WORDS[t.priority]})"),
+        Field("Category", t.category),
+        Field("Requester", t.requester_name + (f", {t.council}" if t.council else "")),
+        Field("Assigned to", t.assignee_name or "nobody yet"),
+        Field("Raised", when(t.created_at, now)),
+        Field(
+            "SLA", f"{t.sla_state(now)}, " + (until(t.sla_due, now) if t.is_open else f"target {local_time(t.sla_due)}")
+        ),
+    ]
+    if t.location:
+        fields.append(Field("Working from", t.location))
+    if t.contact:
+        fields.append(Field("Contact", t.contact))
+    if t.resolution:
+        fields.append(Field("Resolution", t.resolution))
+    return tuple(fields)
+
+
+def ticket_card(t: TicketRecord, now, *, for_agent: bool, title_prefix: str = "") -> Reply:
+    return Reply(
+        title=f"{title_prefix}{t.ref} {t.summary}",
+        text=t.description if t.description and t.description != t.summary else "",
+        fields=ticket_fields(t, now),
+        buttons=agent_buttons(t) if for_agent else (),
+    )
+
+
+def ticket_item(t: TicketRecord, now, *, for_agent: bool) -> Item:
+    state = t.sla_state(now)
+    return Item(
+        title=f"{t.ref} {clip(t.summary, 80)}",
+        rag=SLA_RAG.get(state),
+        text=f"{t.priority} · {t.status} · {t.category} · raised {when(t.created_at, now)} by {t.requester_name}",
+        fields=(Field("SLA", f"{state}, {until(t.sla_due, now)}"), Field("Assigned to", t.assignee_name or "nobody")),
+        buttons=agent_buttons(t) if for_agent else (),
+    )

@@ -1,0 +1,107 @@
+"""Rows to records: the frozen objects the service API hands out instead of live ORM objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from storage import models as m
+from storage.records import (
+    ActionRecord,
+    ActionUpdateRecord,
+    ChannelPostRecord,
+    NotificationRecord,
+    Origin,
+    ThemeRecord,
+    TicketEventRecord,
+    TicketRecord,
+    UserRecord,
+)
+
+
+def theme_record(t: m.Theme) -> ThemeRecord:
+    return ThemeRecord(code=t.code, name=t.name, summary=t.summary, position=t.position, is_sample=t.is_sample)
+
+
+def update_record(u: m.ActionUpdate) -> ActionUpdateRecord:
+    return ActionUpdateRecord(
+        at=u.at, author_key=u.author_key, author_name=u.author_name, progress=u.progress, rag=u.rag, note=u.note
+    )
+
+
+def action_record(a: m.Action, theme_code: str, updates: Iterable[m.ActionUpdate] = ()) -> ActionRecord:
+    return ActionRecord(
+        ref=a.ref,
+        theme_code=theme_code,
+        title=a.title,
+        description=a.description,
+        owner=a.owner,
+        owner_email=a.owner_email,
+        partners=tuple(p for p in a.partners.split(",") if p),
+        plan_year=a.plan_year,
+        due=a.due,
+        status=a.status,
+        rag=a.rag,
+        progress=a.progress,
+        updated_at=a.updated_at,
+        updates=tuple(update_record(u) for u in updates),
+    )
+
+
+def user_record(u: m.User) -> UserRecord:
+    return UserRecord(
+        key=u.key,
+        display_name=u.display_name,
+        email=u.email,
+        council=u.council,
+        is_agent=u.is_agent,
+        is_admin=u.is_admin,
+    )
+
+
+def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> TicketRecord:
+    return TicketRecord(
+        number=r.id,
+        requester_key=r.requester_key,
+        requester_name=r.requester_name,
+        council=r.council,
+        origin=Origin(
+            platform=r.origin_platform,
+            conversation=r.origin_conversation,
+            thread=r.origin_thread,
+            reference=r.origin_reference,
+        ),
+        category=r.category,
+        priority=r.priority,
+        summary=r.summary,
+        description=r.description,
+        location=r.location,
+        contact=r.contact,
+        status=r.status,
+        assignee_key=r.assignee_key,
+        assignee_name=r.assignee_name,
+        resolution=r.resolution,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        resolved_at=r.resolved_at,
+        sla_due=r.sla_due,
+        events=tuple(
+            TicketEventRecord(at=e.at, actor_key=e.actor_key, actor_name=e.actor_name, kind=e.kind, detail=e.detail)
+            for e in events
+        ),
+    )
+
+
+def notification_record(n: m.Notification) -> NotificationRecord:
+    return NotificationRecord(
+        id=n.id,
+        request_number=n.request_id,
+        kind=n.kind,
+        channel=n.channel,
+        recipient_key=n.recipient_key,
+        payload=n.payload,
+        attempts=n.attempts,
+    )
+
+
+def channel_post_record(p: m.ChannelPost) -> ChannelPostRecord:
+    return ChannelPostRecord(p.request_id, p.platform, p.purpose, p.conversation, p.message_id)

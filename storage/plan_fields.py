@@ -1,0 +1,182 @@
+"""How each field of a plan file is read: the value types of the models in storage.plan_file.
+
+Every rule takes what YAML or CSV gave (text, a number, a list) and returns the normalised value, or
+raises a PydanticCustomError whose type is a PlanProblem and whose context holds the details, a value
+from the file only as an Excerpt of its first few characters (storage.plan_issues). Text is cleaned on the way in
+(storage.text.clean_text): a NUL is refused, other control and bidi-control characters are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from storage.enums import ALL_COUNCILS, ActionStatus, Rag
+from storage.plan_issues import Excerpt, PlanProblem, bad, excerpt
+from storage.text import clean_text
+
+# Column sizes in storage.models.
+NAME_MAX = 200
+TITLE_MAX = 300
+OWNER_MAX = 200
+EMAIL_MAX = 254
+
+COUNCILS: dict[str, str] = {c.value.lower(): c.value for c in ALL_COUNCILS}
+ALL_PARTNERS: tuple[str, ...] = tuple(COUNCILS.values())
+
+_THEME_CODE = re.compile(r"[A-Z]{2,4}")
+_ACTION_REF = re.compile(r"[A-Z]{2,4}-[0-9]{1,3}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PLAN_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PROGRESS = re.compile(r"([0-9]{1,3})\s*%?")
+
+
+def blank(value: Any) -> bool:
+    """Nothing given: the key is there but empty (YAML `due:`, an empty CSV cell)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any, *, multiline: bool = True) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+        raise bad(PlanProblem.NOT_TEXT, value=excerpt(value))
+    raw = str(value)
+    if "\0" in raw:
+        raise bad(PlanProblem.HAS_NUL)
+    cleaned = clean_text(raw, multiline=multiline).strip()
+    if not cleaned and raw.strip():
+        raise bad(PlanProblem.ONLY_CONTROLS)
+    return cleaned
+
+
+def line(limit: int) -> Callable[[Any], str]:
+    """One line of text (newlines and tabs become spaces) of at most `limit` characters."""
+
+    def check(value: Any) -> str:
+        cleaned = text(value, multiline=False)
+        if len(cleaned) > limit:
+            raise bad(PlanProblem.TOO_LONG, length=len(cleaned), limit=limit)
+        return cleaned
+
+    return check
+
+
+def theme_code(value: Any) -> str:
+    code = text(value, multiline=False).upper()
+    if not _THEME_CODE.fullmatch(code):
+        raise bad(PlanProblem.NOT_THEME_CODE, value=excerpt(value))
+    return code
+
+
+def action_ref(value: Any) -> str:
+    ref = text(value, multiline=False).upper()
+    if not _ACTION_REF.fullmatch(ref):
+        raise bad(PlanProblem.NOT_ACTION_REF, value=excerpt(value))
+    return ref
+
+
+def email(value: Any) -> str:
+    address = text(value, multiline=False).lower()
+    if len(address) > EMAIL_MAX or not _EMAIL.fullmatch(address):
+        raise bad(PlanProblem.NOT_EMAIL, value=excerpt(value))
+    return address
+
+
+def partners(value: Any) -> tuple[str, ...]:
+    """Council names as a list or as text separated by ; or , (any case); at least one, in a fixed order."""
+    if isinstance(value, tuple | list):
+        names = list(value)
+    elif isinstance(value, str):
+        names = re.split(r"[;,]", value)
+    else:
+        raise bad(PlanProblem.NOT_COUNCIL_LIST, value=excerpt(value))
+    chosen: set[str] = set()
+    unknown: list[Excerpt] = []
+    for name in names:
+        key = " ".join(text(name, multiline=False).lower().split())
+        if key in COUNCILS:
+            chosen.add(COUNCILS[key])
+        elif key:
+            unknown.append(excerpt(name))
+    if unknown:
+        raise bad(PlanProblem.UNKNOWN_PARTNERS, values=tuple(unknown), allowed=ALL_PARTNERS)
+    if not chosen:
+        raise bad(PlanProblem.NO_PARTNER)
+    return tuple(c for c in ALL_PARTNERS if c in chosen)
+
+
+def plan_year(value: Any) -> str:
+    year = text(value, multiline=False)
+    match = _PLAN_YEAR.fullmatch(year)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise bad(PlanProblem.NOT_PLAN_YEAR, value=excerpt(value))
+    return year
+
+
+def due(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    day = text(value, multiline=False)
+    if _DATE.fullmatch(day):
+        try:
+            return date.fromisoformat(day)
+        except ValueError:
+            pass
+    raise bad(PlanProblem.NOT_DATE, value=excerpt(value))
+
+
+def status_key(value: Any) -> str:
+    """'In_Progress', 'in-progress' -> 'in progress' (not checked against ActionStatus)."""
+    return " ".join(text(value, multiline=False).lower().replace("_", " ").replace("-", " ").split())
+
+
+def status(value: Any) -> str:
+    try:
+        return ActionStatus(status_key(value)).value
+    except ValueError:
+        raise bad(PlanProblem.NOT_STATUS, value=excerpt(value), allowed=tuple(s.value for s in ActionStatus)) from None
+
+
+def percent(value: Any) -> int:
+    """A whole number from 0 to 100, as a number or text like '40' or '40%'."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and (match := _PROGRESS.fullmatch(value.strip())):
+        number = int(match[1])
+    else:
+        number = -1
+    if not 0 <= number <= 100:
+        raise bad(PlanProblem.NOT_PERCENT, value=excerpt(value))
+    return number
+
+
+def rag(value: Any) -> str:
+    try:
+        return Rag(text(value, multiline=False).lower()).value
+    except ValueError:
+        raise bad(PlanProblem.NOT_RAG, value=excerpt(value), allowed=tuple(r.value for r in Rag)) from None
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise bad(PlanProblem.NOT_FLAG, value=excerpt(value))
+    return value
+
+
+Text = Annotated[str, BeforeValidator(text)]
+Name = Annotated[str, BeforeValidator(line(NAME_MAX))]
+Title = Annotated[str, BeforeValidator(line(TITLE_MAX))]
+Owner = Annotated[str, BeforeValidator(line(OWNER_MAX))]
+ThemeCode = Annotated[str, BeforeValidator(theme_code)]
+ActionRef = Annotated[str, BeforeValidator(action_ref)]
+Email = Annotated[str, BeforeValidator(email)]
+Partners = Annotated[tuple[str, ...], BeforeValidator(partners)]
+PlanYear = Annotated[str, BeforeValidator(plan_year)]
+Due = Annotated[date, BeforeValidator(due)]
+Status = Annotated[str, BeforeValidator(status)]
+RagRating = Annotated[str, BeforeValidator(rag)]
+Flag = Annotated[bool, BeforeValidator(flag)]

@@ -1,0 +1,283 @@
+"""Support requests: raising them, who may see and change them, the desk's changes, comments, the audit
+trail of events, and the SLA policy (time to resolve, by priority)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import models as m
+from storage.convert import ticket_record
+from storage.enums import Category, NoticeKind, Priority, TicketStatus
+from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from storage.outbox import Outbox
+from storage.records import Origin, TicketRecord
+from storage.refs import TicketRef
+
+#: Time to resolve, by priority (calendar time; the service desk's published targets).
+SLA_TARGETS: dict[str, timedelta] = {
+    Priority.P1: timedelta(hours=4),
+    Priority.P2: timedelta(hours=8),
+    Priority.P3: timedelta(days=3),
+    Priority.P4: timedelta(days=5),
+}
+SUMMARY_MAX = 200
+#: One change the desk makes to an open request, inside the caller's transaction. It records its event
+#: and tells the requester; the caller stamps the request and tells the triage channels.
+DeskChange = Callable[[AsyncSession, Outbox, m.SupportRequest, m.User, datetime], Awaitable[None]]
+
+
+def _works_tickets(user: m.User | None) -> bool:
+    return user is not None and (user.is_agent or user.is_admin)
+
+
+def checked_priority(priority: str) -> str:
+    if priority not in tuple(Priority):
+        raise InvalidInput("priority", "unknown", value=priority, allowed=tuple(p.value for p in Priority))
+    return priority
+
+
+def _checked_text(text: str, field: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(field, "missing")
+    return text
+
+
+def record_event(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, kind: str, now: datetime, **detail):
+    s.add(m.TicketEvent(**event_row(ticket.id, actor, kind, now, **detail)))
+
+
+def event_row(number: int, actor: m.User, kind: str, now: datetime, **detail) -> dict:
+    return dict(request_id=number, at=now, actor_key=actor.key, actor_name=actor.display_name, kind=kind, detail=detail)
+
+
+# ------------------------------------------------------------ raising and reading
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    """A request as raised, checked when made: InvalidInput for a missing summary or an unknown category
+    or priority."""
+
+    summary: str
+    description: str
+    category: str
+    priority: str
+    origin: Origin
+    location: str
+    contact: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", " ".join(self.summary.split()))
+        if not self.summary:
+            raise InvalidInput("summary", "missing")
+        if self.category not in tuple(Category):
+            raise InvalidInput("category", "unknown", value=self.category, allowed=tuple(c.value for c in Category))
+        checked_priority(self.priority)
+
+
+def request_values(new: NewRequest, now: datetime) -> dict:
+    """A new request's columns, but for its number and what comes from its requester (see new_requests.py)."""
+    summary = new.summary
+    return dict(
+        origin_platform=new.origin.platform,
+        origin_conversation=new.origin.conversation,
+        origin_thread=new.origin.thread,
+        origin_reference=new.origin.reference,
+        category=new.category,
+        priority=new.priority,
+        summary=summary[:SUMMARY_MAX],
+        description=new.description.strip() or (summary if len(summary) > SUMMARY_MAX else ""),
+        location=new.location.strip()[:200],
+        contact=new.contact.strip()[:200],
+        status=TicketStatus.NEW.value,
+        is_open=True,
+        created_at=now,
+        updated_at=now,
+        sla_due=now + SLA_TARGETS[new.priority],
+    )
+
+
+def created_rows(
+    outbox: Outbox, number: int, requester: m.User, new: NewRequest, now: datetime
+) -> list[tuple[type[m.Base], dict]]:
+    """What is written with a new request: its 'created' event and its triage notices."""
+    event = (m.TicketEvent, event_row(number, requester, "created", now, priority=new.priority))
+    return [event] + [(m.Notification, row) for row in outbox.triage_rows(number, NoticeKind.NEW_REQUEST, now)]
+
+
+async def load_visible(s: AsyncSession, ref: TicketRef, user_key: str) -> tuple[m.SupportRequest, m.User]:
+    """A request its requester, agents and admins may see; to anyone else it does not exist."""
+    user = await s.scalar(select(m.User).where(m.User.key == user_key))
+    ticket = await s.get(m.SupportRequest, ref.number)
+    if ticket is None or user is None or not (ticket.requester_key == user.key or _works_tickets(user)):
+        raise NotFound("request", ref)
+    return ticket, user
+
+
+async def get(s: AsyncSession, ref: TicketRef, viewer_key: str, *, with_events: bool) -> TicketRecord:
+    ticket, _viewer = await load_visible(s, ref, viewer_key)
+    events = ()
+    if with_events:
+        stmt = select(m.TicketEvent).where(m.TicketEvent.request_id == ref.number).order_by(m.TicketEvent.id)
+        events = (await s.scalars(stmt)).all()
+    return ticket_record(ticket, events)
+
+
+async def get_unchecked_many(s: AsyncSession, numbers: set[int]) -> dict[int, TicketRecord]:
+    rows = await s.scalars(select(m.SupportRequest).where(m.SupportRequest.id.in_(numbers)))
+    return {t.id: ticket_record(t) for t in rows.all()}
+
+
+async def get_unchecked(s: AsyncSession, ref: TicketRef) -> TicketRecord:
+    ticket = await s.get(m.SupportRequest, ref.number)
+    if ticket is None:
+        raise NotFound("request", ref)
+    return ticket_record(ticket)
+
+
+async def of_requester(s: AsyncSession, requester_key: str, *, include_closed: bool, limit: int) -> list[TicketRecord]:
+    stmt = select(m.SupportRequest).where(m.SupportRequest.requester_key == requester_key)
+    if not include_closed:
+        stmt = stmt.where(m.SupportRequest.is_open.is_(True))
+    stmt = stmt.order_by(m.SupportRequest.id.desc()).limit(limit)
+    return [ticket_record(t) for t in (await s.scalars(stmt)).all()]
+
+
+async def queue(
+    s: AsyncSession, viewer_key: str, *, priority: str | None, assignee_key: str | None, unassigned: bool, limit: int
+) -> tuple[list[TicketRecord], int]:
+    """Open requests by priority then age (oldest first), optionally narrowed to one priority, one
+    assignee or nobody's; and how many match in all. Agents only."""
+    viewer = await s.scalar(select(m.User).where(m.User.key == viewer_key))
+    if not _works_tickets(viewer):
+        raise PermissionDenied("view_queue", "agent")
+    r = m.SupportRequest
+    match = [r.is_open.is_(True)]
+    if priority:
+        match.append(r.priority == priority)
+    if assignee_key:
+        match.append(r.assignee_key == assignee_key)
+    if unassigned:
+        match.append(r.assignee_key.is_(None))
+    rows = (await s.scalars(select(r).where(*match).order_by(r.priority, r.created_at, r.id).limit(limit))).all()
+    total = await s.scalar(select(func.count()).select_from(r).where(*match))
+    return [ticket_record(t) for t in rows], total
+
+
+# ------------------------------------------------------------ the desk's changes
+
+
+async def desk_change(
+    s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str, now: datetime, change: DeskChange
+) -> TicketRecord:
+    """One desk change to an open request: only agents and admins, then `change`, then the triage posts
+    are told."""
+    actor = await s.scalar(select(m.User).where(m.User.key == actor_key))
+    ticket = await s.get(m.SupportRequest, ref.number)
+    if not _works_tickets(actor):
+        own = ticket is not None and actor is not None and ticket.requester_key == actor.key
+        raise PermissionDenied("change_request", "agent", ref=ref, own_request=own)
+    if ticket is None:
+        raise NotFound("request", ref)
+    if not ticket.is_open:
+        raise Conflict("closed", ref, current=ticket.status)
+    await change(s, outbox, ticket, actor, now)
+    ticket.updated_at = now
+    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    return ticket_record(ticket)
+
+
+def assign(assignee_key: str | None) -> DeskChange:
+    """To `assignee_key` (an agent or admin), or to the one making the change."""
+
+    async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        assignee = actor
+        if assignee_key and assignee_key != actor.key:
+            assignee = await s.scalar(select(m.User).where(m.User.key == assignee_key))
+            if not _works_tickets(assignee):
+                raise InvalidInput("assignee", "not_an_agent", value=assignee_key)
+        if ticket.assignee_key == assignee.key:
+            raise Conflict("already_assigned", TicketRef(ticket.id), current=assignee.display_name)
+        ticket.assignee_key, ticket.assignee_name = assignee.key, assignee.display_name
+        if ticket.status == TicketStatus.NEW.value:
+            ticket.status = TicketStatus.ASSIGNED.value
+        record_event(s, ticket, actor, "assigned", now, assignee=assignee.display_name)
+        outbox.notify_requester(
+            s, ticket, NoticeKind.ASSIGNED, now, by=actor.display_name, assignee=assignee.display_name
+        )
+
+    return change
+
+
+def reprioritise(priority: str) -> DeskChange:
+    """A new priority (and so a new SLA target, counted from when the request was raised)."""
+    priority = checked_priority(priority.upper())
+
+    async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        if ticket.priority == priority:
+            raise Conflict("same_priority", TicketRef(ticket.id), current=priority)
+        old, ticket.priority = ticket.priority, priority
+        ticket.sla_due = ticket.created_at + SLA_TARGETS[priority]
+        record_event(s, ticket, actor, "priority", now, old=old, new=priority)
+
+    return change
+
+
+def wait_for_requester(question: str) -> DeskChange:
+    """The desk needs something from the requester: the request waits and the requester is asked."""
+    note = _checked_text(question, "question")
+
+    async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        ticket.status = TicketStatus.WAITING.value
+        record_event(s, ticket, actor, "waiting", now, note=note)
+        outbox.notify_requester(s, ticket, NoticeKind.WAITING, now, by=actor.display_name, note=note)
+
+    return change
+
+
+def resolve(resolution: str) -> DeskChange:
+    note = _checked_text(resolution, "resolution")
+
+    async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        ticket.status = TicketStatus.RESOLVED.value
+        ticket.is_open = False
+        ticket.resolution = note
+        ticket.resolved_at = now
+        if ticket.assignee_key is None:
+            ticket.assignee_key, ticket.assignee_name = actor.key, actor.display_name
+        record_event(s, ticket, actor, "resolved", now, note=note)
+        outbox.notify_requester(s, ticket, NoticeKind.RESOLVED, now, by=actor.display_name, note=note)
+
+    return change
+
+
+# ------------------------------------------------------------ comments
+
+
+def checked_comment(note: str) -> str:
+    return _checked_text(note, "comment")
+
+
+async def add_comment(
+    s: AsyncSession, outbox: Outbox, ref: TicketRef, author_key: str, note: str, now: datetime
+) -> TicketRecord:
+    """A comment on a request. From the requester (e.g. answering a question): the request goes back to
+    the desk and the assignee is told. From the desk: the requester is told."""
+    ticket, author = await load_visible(s, ref, author_key)
+    if not ticket.is_open:
+        raise Conflict("closed_to_comments", ref, current=ticket.status)
+    if ticket.status == TicketStatus.WAITING.value and ticket.requester_key == author.key:
+        ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
+    ticket.updated_at = now
+    record_event(s, ticket, author, "comment", now, note=note)
+    told = ticket.assignee_key if author.key == ticket.requester_key else ticket.requester_key
+    if told and told != author.key:
+        outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
+    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    return ticket_record(ticket)

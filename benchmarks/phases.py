@@ -42,7 +42,7 @@ def install(engine) -> None:
     timed(SlackListeners, "on_command", "listener (whole /ict)")
     timed(Profiles, "sender", "profile look-up before the handler")
     timed(Assistant, "handle", "handler (Assistant.handle)")
-    for method in ("ensure_user", "create_ticket", "mark_notification_sent", "save_channel_post", "get_channel_post"):
+    for method in ("ensure_user", "create_ticket", "mark_notifications_sent", "save_channel_post", "get_channel_post"):
         timed(Store, method)
     timed(Store, "due_notifications")
     _time_write_queue()

@@ -11,6 +11,7 @@ import json
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
+from cachetools import LRUCache
 
 from bot.teams.errors import TeamsConfigError
 from bot.teams.sdk_patches import set_tenant, tenant_of
@@ -31,10 +32,44 @@ def owner_key(user_key: str, activity: Activity) -> str:
     return user_key if is_personal(activity) else user_key + CHAT_SUFFIX
 
 
+#: Serialised references kept: msrest serialises a reference node by node (about a millisecond a turn, a fifth
+#: of a `status` turn's CPU; benchmarks/README.md), while people write from the same few conversations.
+SERIALISED_REFERENCES = 4096
+_serialised: LRUCache[tuple, str] = LRUCache(maxsize=SERIALISED_REFERENCES)
+
+
+def _fields(model: object) -> str | None:
+    return None if model is None else repr(vars(model))
+
+
 def reference_of(activity: Activity) -> dict:
     """The activity's conversation reference as plain JSON (camelCase, as Bot Framework writes it),
-    with the tenant kept (Teams needs it to open a personal chat)."""
-    return set_tenant(TurnContext.get_conversation_reference(activity).serialize(), tenant_of(activity))
+    with the tenant kept (Teams needs it to open a personal chat).
+
+    The JSON is kept per (user, bot, conversation, channel, locale, service URL, tenant), each as its model's
+    fields exactly, so a change in any of them is a different key; only the activityId differs between
+    messages. Each call returns a new dict."""
+    model = TurnContext.get_conversation_reference(activity)
+    tenant = tenant_of(activity)
+    key = (
+        _fields(model.user),
+        _fields(model.bot),
+        _fields(model.conversation),
+        model.channel_id,
+        model.locale,
+        model.service_url,
+        tenant,
+    )
+    serialised = _serialised.get(key)
+    if serialised is None:
+        activity_id, model.activity_id = model.activity_id, None
+        serialised = json.dumps(set_tenant(model.serialize(), tenant))
+        model.activity_id = activity_id
+        _serialised[key] = serialised
+    reference = json.loads(serialised)
+    if model.activity_id is not None:  # first, as ConversationReference serialises it
+        reference = {"activityId": model.activity_id, **reference}
+    return reference
 
 
 def channel_reference_of(activity: Activity) -> dict:

@@ -24,6 +24,9 @@ at 50 concurrent connections; the figures are in benchmarks/README.md):
 
 * msrest's `ClientRetryPolicy.safe_codes` is a 500-element list scanned 999 times whenever a connector client
   is configured (twice a turn): `apply_msrest_retry_fix` makes it a frozenset of the same codes.
+* `CloudAdapterBase.process_activity` builds a `UserTokenClient` (an msrest client, configured like the
+  connector's) for every turn, for OAuth sign-in prompts this bot never shows. `LazyUserTokenClient` makes it
+  on first use instead, so a turn that signs nobody in does not pay for it.
 * msrest walks an outgoing activity node by node to serialise it, and `TurnContext` deep-copies it first, so a
   large card cost milliseconds a reply in both. Cards travel as `CardJSON`, which msrest takes whole and deep
   copies share; `TeamsCloudAdapter` builds the expectReplies body the same way. The bytes sent are the same.
@@ -31,6 +34,8 @@ at 50 concurrent connections; the figures are in benchmarks/README.md):
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
@@ -41,8 +46,10 @@ from botbuilder.schema import (
     ChannelAccount,
     ConversationParameters,
     DeliveryModes,
+    TokenResponse,
 )
-from botframework.connector.auth import AuthenticateRequestResult
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, UserTokenClient
+from botframework.connector.token_api.models import SignInUrlResponse, TokenExchangeRequest, TokenStatus
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -93,9 +100,54 @@ def personal_chat_parameters(bot: ChannelAccount, user_id: str, tenant: str | No
 # ------------------------------------------------------------ refused tokens
 
 
+class LazyUserTokenClient(UserTokenClient):
+    """The turn's UserTokenClient, made by `make` the first time one of its methods is called."""
+
+    def __init__(self, make: Callable[[], Awaitable[UserTokenClient]]):
+        self._make = make
+        self._client: UserTokenClient | None = None
+        self._lock = asyncio.Lock()
+
+    async def client(self) -> UserTokenClient:
+        async with self._lock:
+            if self._client is None:
+                self._client = await self._make()
+        return self._client
+
+    async def get_user_token(
+        self, user_id: str, connection_name: str, channel_id: str, magic_code: str
+    ) -> TokenResponse:
+        return await (await self.client()).get_user_token(user_id, connection_name, channel_id, magic_code)
+
+    async def get_sign_in_resource(
+        self, connection_name: str, activity: Activity, final_redirect: str
+    ) -> SignInUrlResponse:
+        return await (await self.client()).get_sign_in_resource(connection_name, activity, final_redirect)
+
+    async def sign_out_user(self, user_id: str, connection_name: str, channel_id: str):
+        return await (await self.client()).sign_out_user(user_id, connection_name, channel_id)
+
+    async def get_token_status(self, user_id: str, channel_id: str, include_filter: str) -> list[TokenStatus]:
+        return await (await self.client()).get_token_status(user_id, channel_id, include_filter)
+
+    async def get_aad_tokens(
+        self, user_id: str, connection_name: str, resource_urls: list[str], channel_id: str
+    ) -> dict[str, TokenResponse]:
+        return await (await self.client()).get_aad_tokens(user_id, connection_name, resource_urls, channel_id)
+
+    async def exchange_token(
+        self, user_id: str, connection_name: str, channel_id: str, exchange_request: TokenExchangeRequest
+    ) -> TokenResponse:
+        return await (await self.client()).exchange_token(user_id, connection_name, channel_id, exchange_request)
+
+
 class TeamsBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
-    """The samples' authentication, with every refused token a PermissionError (401). A failure to fetch the
-    signing keys stays an OSError (503)."""
+    """The samples' authentication, with every refused token a PermissionError (401) and user token clients
+    made only when used (see the module docstring). A failure to fetch the signing keys stays an OSError (503)."""
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        parent = super()
+        return LazyUserTokenClient(lambda: parent.create_user_token_client(claims_identity))
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         try:

@@ -106,3 +106,38 @@ async def test_a_changed_reference_is_written_at_once(teams):
     await teams.say(renamed, "help")
     stored = await teams.runtime.store.get_conversation_reference("teams", SAM.key)
     assert "marker" not in stored and stored["user"]["name"] == "Sam Smith-Jones"
+
+
+def _message(conversation: str = "a:personal-sam", service_url: str = "https://smba.example.org/uk/", **extra):
+    from botbuilder.schema import Activity
+
+    return Activity().deserialize(
+        {
+            "type": "message",
+            "id": extra.get("id", "1"),
+            "channelId": "msteams",
+            "serviceUrl": service_url,
+            "from": {"id": "29:sam", "name": "Sam Smith", "aadObjectId": "aad-sam"},
+            "recipient": {"id": "28:bot", "name": "ICT"},
+            "conversation": {"id": conversation, "conversationType": "personal", "tenantId": "t-1"},
+            "text": "status",
+        }
+    )
+
+
+def test_a_kept_reference_is_exact_fresh_each_call_and_follows_any_change():
+    from botbuilder.core import TurnContext
+
+    from bot.teams.references import reference_of
+    from bot.teams.sdk_patches import set_tenant
+
+    first = reference_of(_message(id="1"))
+    expected = set_tenant(TurnContext.get_conversation_reference(_message(id="2")).serialize(), "t-1")
+    second = reference_of(_message(id="2"))
+    assert second == expected and second["activityId"] == "2" and first["activityId"] == "1"
+    second["conversation"]["id"] = "changed by a caller"  # reaches no later call
+    assert reference_of(_message(id="3"))["conversation"]["id"] == "a:personal-sam"
+    moved = reference_of(_message(service_url="https://smba.example.org/emea/"))
+    assert moved["serviceUrl"] == "https://smba.example.org/emea/"
+    other = reference_of(_message(conversation="a:personal-other"))
+    assert other["conversation"]["id"] == "a:personal-other"

@@ -141,3 +141,17 @@ def test_a_kept_reference_is_exact_fresh_each_call_and_follows_any_change():
     assert moved["serviceUrl"] == "https://smba.example.org/emea/"
     other = reference_of(_message(conversation="a:personal-other"))
     assert other["conversation"]["id"] == "a:personal-other"
+
+
+async def test_a_turn_gets_a_user_token_client_that_is_built_only_when_used():
+    from botframework.connector.auth import ClaimsIdentity
+
+    from bot.teams.adapter import BotAuthConfig
+    from bot.teams.sdk_patches import LazyUserTokenClient, TeamsBotFrameworkAuthentication
+
+    config = BotAuthConfig(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+    auth = TeamsBotFrameworkAuthentication(config)
+    client = await auth.create_user_token_client(ClaimsIdentity({}, True))
+    assert isinstance(client, LazyUserTokenClient) and client._client is None
+    built = await client.client()  # the first sign-in call builds the SDK's own client, once
+    assert built is not None and await client.client() is built

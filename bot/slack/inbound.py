@@ -1,7 +1,7 @@
 """What comes in on POST /slack/events, checked before bolt sees it: the signature first, on the raw bytes,
 then the body must parse into the JSON object or form Slack sends. Anything else is refused with one log line:
 401 when the signature is missing or wrong (or its timestamp is not a number), 400 when it is signed but no
-Slack payload. bolt verifies the signature again; that is cheap and keeps bolt's own guarantees intact.
+Slack payload. This is the one signature check: bolt's own is switched off (bot/slack/app.py).
 """
 
 from __future__ import annotations

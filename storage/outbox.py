@@ -23,11 +23,10 @@ MAX_BACKOFF_SECONDS = 300
 
 class Outbox:
     """Queues notices in the caller's session. `notify_channels` are the channels (slack, teams) that want
-    triage posts about requests; `queued` counts the notices queued, for whoever waits to deliver them."""
+    triage posts about requests."""
 
     def __init__(self, notify_channels: Sequence[str] = ()):
         self.notify_channels = tuple(notify_channels)
-        self.queued = 0
 
     def notify(
         self,
@@ -42,8 +41,7 @@ class Outbox:
         s.add(m.Notification(**self.row(ticket.id, kind, channel, recipient, now, **payload)))
 
     def row(self, number: int, kind: NoticeKind, channel: str, recipient: str | None, now: datetime, **payload) -> dict:
-        """One notice as a row of the notifications table (counted in `queued`), for the caller to insert."""
-        self.queued += 1
+        """One notice as a row of the notifications table, for the caller to insert."""
         return dict(
             request_id=number,
             kind=kind.value,

@@ -55,12 +55,6 @@ class Store:
     def notify_channels(self) -> tuple[str, ...]:
         return self.outbox.notify_channels
 
-    @property
-    def notices_queued(self) -> int:
-        """Notifications this Store has queued: callers compare it before and after a command to know
-        whether the outbox has anything new to deliver."""
-        return self.outbox.queued
-
     # ------------------------------------------------------------ health
 
     async def ping(self) -> None:

@@ -72,8 +72,18 @@ class Deliverer(Protocol):
 
 
 class Outbox:
-    def __init__(self, store: Store, *, interval: float = 5.0, metrics=None, in_flight: int = IN_FLIGHT):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        interval: float = 5.0,
+        metrics=None,
+        in_flight: int = IN_FLIGHT,
+        recipient_key: str | None = None,
+    ):
+        """recipient_key: deliver only that person's notices (a terminal delivers its own person's only)."""
         self.store = store
+        self.recipient_key = recipient_key
         self.interval = interval
         self.metrics = metrics
         self.in_flight = in_flight
@@ -125,7 +135,7 @@ class Outbox:
         attempted = 0
         async with self._lock:
             while True:
-                due = await self.store.due_notifications(list(self.deliverers))
+                due = await self.store.due_notifications(list(self.deliverers), recipient_key=self.recipient_key)
                 if not due:
                     return attempted
                 attempted += len(due)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
-from bot.console.notices import CHANNEL, OnePersonsNotices, TerminalDeliverer
+from bot.console.notices import CHANNEL, TerminalDeliverer
 from bot.notify import Outbox
 from bot.runtime import Runtime
 from bot.text import render_text
@@ -28,7 +28,7 @@ class Console:
         self.sender = sender
         self.origin = Origin(platform=CHANNEL, conversation=sender.key)
         self.out = out
-        self.outbox = Outbox(OnePersonsNotices(runtime.store, sender.key), metrics=runtime.metrics)  # type: ignore[arg-type]
+        self.outbox = Outbox(runtime.store, metrics=runtime.metrics, recipient_key=sender.key)
         self.outbox.register(TerminalDeliverer(out))
 
     async def say(self, text: str) -> Outcome:

@@ -18,6 +18,7 @@ from bot.metrics import Metrics
 from bot.notify import Outbox
 from bot.settings import Settings
 from handlers import Assistant, Origin, Outcome, Sender
+from handlers.assistant import INTERACTIONS
 from storage import Store
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -25,8 +26,6 @@ from storage.plan_io import seed_sample_if_empty
 
 #: Outcomes in which nothing was changed.
 UNCHANGED = frozenset({"usage", "denied", "not_found", "conflict"})
-#: Interactions that are not commands but are counted like them.
-INTERACTIONS = ("conversation", "home", "welcome")
 
 
 @dataclass

@@ -43,8 +43,9 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-#: Interactions that are not commands and never change anything: a free-text reply, the home page, a welcome.
-READ_ONLY_INTERACTIONS = frozenset({"conversation", "home", "welcome"})
+#: Interactions that are not commands (each an Outcome's `command` too) and never change anything: a free-text
+#: reply, the home page, a welcome.
+INTERACTIONS = ("conversation", "home", "welcome")
 
 
 class Assistant:
@@ -64,7 +65,7 @@ class Assistant:
         welcome replies only read; a name that is no command is assumed to change something."""
         if name in self.commands:
             return self.commands[name].reads_only
-        return name in READ_ONLY_INTERACTIONS
+        return name in INTERACTIONS
 
     # ------------------------------------------------------------ entry points
 

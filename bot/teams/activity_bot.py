@@ -6,7 +6,7 @@ Action.Submit messages, and the welcome when the bot is installed. No command lo
 
 from __future__ import annotations
 
-import json
+import copy
 import logging
 import time
 from collections.abc import Callable
@@ -60,7 +60,7 @@ class TeamsBot(TeamsActivityHandler):
         self.members = members or MemberDirectory()
         self.cards = cards or RenderedCards()
         # owner key -> the reference last stored, as JSON text
-        self._saved: TTLCache[str, str] = TTLCache(maxsize=SAVED_REFERENCES, ttl=SAVED_REFERENCE_SECONDS, timer=clock)
+        self._saved: TTLCache[str, dict] = TTLCache(maxsize=SAVED_REFERENCES, ttl=SAVED_REFERENCE_SECONDS, timer=clock)
 
     async def on_turn(self, turn_context: TurnContext):
         if self.allowed_tenant is not None and tenant_of(turn_context.activity) != self.allowed_tenant:
@@ -88,11 +88,10 @@ class TeamsBot(TeamsActivityHandler):
     async def _remember(self, owner: str, reference: dict) -> None:
         """Store where to reach this person; only when it changed (a write per message would cost a commit)."""
         stored = {k: v for k, v in reference.items() if k != "activityId"}  # proactive posts start new messages
-        text = json.dumps(stored, sort_keys=True)
-        if self._saved.get(owner) == text:
+        if self._saved.get(owner) == stored:
             return
         await self.runtime.bookkeeping.save_conversation_reference(PLATFORM, owner, stored)
-        self._saved[owner] = text
+        self._saved[owner] = copy.deepcopy(stored)  # our own copy, made only when it changed
 
     def _button(self, data: object, verb: object = None, *, execute: bool = False) -> CardAction | None:
         """The pressed button or submitted form, or None when the data is not one our cards send: an unknown

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
+from bot.bookkeeping import delivery_pass
 from storage import Store
 from storage.records import NotificationRecord, TicketRecord
 from storage.write_queue import background_writes
@@ -129,7 +130,8 @@ class Outbox:
 
         Each pass takes the due notifications and delivers those of different requests concurrently (at most
         `in_flight` at once), those of one request in order (a triage post before its updates); the ones sent
-        are marked in one write after the pass, before the next pass looks for more, so each is sent once."""
+        are marked in one write after the pass, with the channel posts the pass made (bot/bookkeeping.py), before
+        the next pass looks for more, so each is sent once."""
         if not self.deliverers:
             return 0
         attempted = 0
@@ -145,13 +147,14 @@ class Outbox:
                 tickets = await self.store.get_tickets_unchecked(by_request)
                 slots = asyncio.Semaphore(self.in_flight)
                 sent: list[int] = []
-                try:
-                    await asyncio.gather(
-                        *(self._deliver_in_order(group, tickets, slots, sent) for group in by_request.values())
-                    )
-                finally:
-                    if sent:
-                        await self.store.mark_notifications_sent(sent)
+                async with delivery_pass(self.store, by_request) as batch:
+                    try:
+                        await asyncio.gather(
+                            *(self._deliver_in_order(group, tickets, slots, sent) for group in by_request.values())
+                        )
+                    finally:
+                        if sent or batch.made:
+                            await self.store.mark_notifications_sent(sent, posts=list(batch.made.values()))
 
     async def _deliver_in_order(
         self,

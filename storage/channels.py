@@ -3,9 +3,10 @@ and the channel posts about a request (to update the triage message in place).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
@@ -70,6 +71,38 @@ async def save_channel_post(s: AsyncSession, post: ChannelPostRecord, now: datet
         )
     else:
         row.conversation, row.message_id, row.updated_at = post.conversation, post.message_id, now
+
+
+async def save_channel_posts(s: AsyncSession, posts: Sequence[ChannelPostRecord], now: datetime) -> None:
+    """Several posts at once (an outbox pass's): one read of those on record, one multi-row INSERT of the new
+    ones, an UPDATE for each one that replaces a post on record (rare: a post remade after it was lost)."""
+    if not posts:
+        return
+    c = m.ChannelPost
+    on_record = {
+        (row.request_id, row.platform, row.purpose): row.id
+        for row in await s.execute(
+            select(c.id, c.request_id, c.platform, c.purpose).where(c.request_id.in_({p.request_number for p in posts}))
+        )
+    }
+    new: dict[tuple[int, str, str], dict] = {}
+    for post in posts:
+        key = (post.request_number, post.platform, post.purpose)
+        values = {"conversation": post.conversation, "message_id": post.message_id, "updated_at": now}
+        if key in on_record:
+            await s.execute(update(c).where(c.id == on_record[key]).values(**values))
+        else:
+            new[key] = {"request_id": key[0], "platform": key[1], "purpose": key[2], **values}
+    if new:
+        await s.execute(insert(c), list(new.values()))
+
+
+async def channel_posts_of(s: AsyncSession, request_numbers: Sequence[int]) -> list[ChannelPostRecord]:
+    """Every channel post about these requests (any platform, any purpose), in one query."""
+    if not request_numbers:
+        return []
+    rows = await s.scalars(select(m.ChannelPost).where(m.ChannelPost.request_id.in_(list(request_numbers))))
+    return [channel_post_record(row) for row in rows]
 
 
 async def get_channel_post(

@@ -322,10 +322,20 @@ class Store:
     async def mark_notification_sent(self, notification_id: int, *, now: datetime | None = None) -> None:
         await self.mark_notifications_sent([notification_id], now=now)
 
-    async def mark_notifications_sent(self, notification_ids: Sequence[int], *, now: datetime | None = None) -> None:
-        """Several delivered notifications in one write (the outbox marks a pass's deliveries together)."""
+    async def mark_notifications_sent(
+        self,
+        notification_ids: Sequence[int],
+        *,
+        posts: Sequence[ChannelPostRecord] = (),
+        now: datetime | None = None,
+    ) -> None:
+        """Several delivered notifications in one write (the outbox marks a pass's deliveries together), with the
+        channel posts those deliveries made, so a post is on record exactly when its notification is sent."""
+        now = now or utcnow()
         async with self._write.begin() as s:
-            await outbox.mark_sent(s, notification_ids, now or utcnow())
+            await channels.save_channel_posts(s, posts, now)
+            if notification_ids:
+                await outbox.mark_sent(s, notification_ids, now)
 
     async def mark_notification_failed(
         self,
@@ -375,6 +385,11 @@ class Store:
     async def save_channel_post(self, post: ChannelPostRecord) -> None:
         async with self._write.begin() as s:
             await channels.save_channel_post(s, post, utcnow())
+
+    async def channel_posts_of(self, request_numbers: Sequence[int]) -> list[ChannelPostRecord]:
+        """The channel posts about several requests in one read (an outbox pass looks them up together)."""
+        async with self._read() as s:
+            return await channels.channel_posts_of(s, request_numbers)
 
     async def get_channel_post(
         self, request_ref: str | TicketRef, platform: str, purpose: str = "triage"

@@ -10,6 +10,7 @@ import pytest
 from bot.notify import DeliveryError
 from bot.slack.app import SLACK
 from storage import NOTIFY_MAX_ATTEMPTS
+from storage.records import Origin
 from tests.slack.conftest import SUPPORT_CHANNEL, texts
 
 
@@ -107,3 +108,25 @@ async def test_the_triage_post_says_new_request_only_when_first_posted_as_in_tea
     await workspace.settle()
     [update] = workspace.fake.of("chat.update")
     assert update.args["text"].startswith("ICT-1 the scanner is offline") and "P2" in texts(update.args["blocks"])
+
+
+async def test_a_new_request_and_its_change_in_one_outbox_pass_post_once_then_update_that_post(workspace):
+    """Both notices are due together: the update finds the post the same pass made (not yet written), and the
+    post is on record with both notices marked sent by the pass's one write."""
+    await workspace.make_agent("UALEX")
+    await workspace.store.ensure_user("slack:UROB", "Rob")
+    ticket = await workspace.store.create_ticket(
+        "slack:UROB", summary="The scanner is offline", origin=Origin("slack", "DROB")
+    )
+    await workspace.store.set_ticket_priority(ticket.ref, "slack:UALEX", "P2")
+    assert [s for _, _, s, _ in await workspace.store.notification_states(ticket.ref)].count("pending") >= 2
+    assert await workspace.store.get_channel_post(ticket.ref, "slack", "triage") is None
+    await workspace.runtime.outbox.drain()
+    [posted] = _triage_posts(workspace.fake)
+    [update] = workspace.fake.of("chat.update")
+    saved = await workspace.store.get_channel_post(ticket.ref, "slack", "triage")
+    assert saved is not None
+    assert (update.args["channel"], update.args["ts"]) == (saved.conversation, saved.message_id)
+    assert posted.args["channel"] == SUPPORT_CHANNEL and saved.conversation.startswith("C")
+    assert "P2" in texts(update.args["blocks"])
+    assert {s for _, _, s, _ in await workspace.store.notification_states(ticket.ref)} == {"sent"}

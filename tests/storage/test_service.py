@@ -259,6 +259,27 @@ async def test_conversation_references_and_channel_posts_upsert(plan_store: Stor
     assert post is not None and post.message_id == "1.2"
 
 
+async def test_a_pass_of_deliveries_records_its_posts_with_the_notifications_in_one_write(plan_store: Store):
+    from storage.records import ChannelPostRecord
+
+    first = await plan_store.create_ticket("local:rob", summary="one", origin=HERE)
+    second = await plan_store.create_ticket("local:rob", summary="two", origin=HERE)
+    await plan_store.save_channel_post(ChannelPostRecord(first.number, "slack", "triage", "C1", "1.1"))
+    for ticket in (first, second):
+        await plan_store.assign_ticket(ticket.ref, "local:alex", now=T0)
+    due = await plan_store.due_notifications(["local"], now=T0 + timedelta(days=3650))
+    assert {n.request_number for n in due} == {first.number, second.number}
+    posts = [
+        ChannelPostRecord(first.number, "slack", "triage", "C1", "1.9"),  # replaces the one on record
+        ChannelPostRecord(second.number, "slack", "triage", "C1", "2.1"),
+        ChannelPostRecord(second.number, "teams", "triage", "19:x", "a1"),
+    ]
+    await plan_store.mark_notifications_sent([n.id for n in due], posts=posts)
+    assert set(await plan_store.channel_posts_of([first.number, second.number])) == set(posts)
+    assert await plan_store.due_notifications(["local"], now=T0 + timedelta(days=3650)) == []
+    assert await plan_store.channel_posts_of([]) == []
+
+
 async def test_roles_and_user_refresh(plan_store: Store):
     u = await plan_store.set_role("slack:U1", "admin", True)
     assert u.roles == ("admin",) and u.display_name == "U1"

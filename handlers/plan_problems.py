@@ -55,7 +55,7 @@ def _not_a_mapping(d: Mapping[str, Any]) -> str:
 _WORDS: dict[PlanProblem, Callable[[Mapping[str, Any]], str]] = {
     PlanProblem.UNKNOWN_FORMAT: lambda d: f"unknown format {quote(d['value'])} (use {_either(d['allowed'])})",
     PlanProblem.NOT_A_PLAN_FILE: lambda d: f"a plan file must end in {_either(d['allowed'])}",
-    PlanProblem.NOT_UTF8: lambda d: f"is not UTF-8 text (byte {d['byte']})",
+    PlanProblem.NOT_UTF8: lambda d: f"is not UTF-8 or Windows-1252 text (byte {d['byte']})",
     PlanProblem.EMPTY_FILE: lambda d: "the file is empty",
     PlanProblem.NO_THEMES: lambda d: "the plan has no themes",
     PlanProblem.NOT_YAML: lambda d: f"this is not valid YAML: {d['detail']}",

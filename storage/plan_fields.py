@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from storage.enums import ALL_COUNCILS, ActionStatus, Rag
+from storage.enums import ALL_COUNCILS, ActionStatus, Council, Rag
 from storage.plan_issues import Excerpt, PlanProblem, bad, excerpt
 from storage.text import clean_text
 
@@ -25,14 +25,46 @@ TITLE_MAX = 300
 OWNER_MAX = 200
 EMAIL_MAX = 254
 
-COUNCILS: dict[str, str] = {c.value.lower(): c.value for c in ALL_COUNCILS}
-ALL_PARTNERS: tuple[str, ...] = tuple(COUNCILS.values())
+ALL_PARTNERS: tuple[str, ...] = tuple(c.value for c in ALL_COUNCILS)
+#: The councils as their staff write them (lower case, spaces collapsed, full stops dropped).
+COUNCILS: dict[str, str] = {
+    **{c.value.lower(): c.value for c in ALL_COUNCILS},
+    **{f"{c.value.lower()} {suffix}": c.value for c in ALL_COUNCILS for suffix in ("bc", "borough council")},
+    "mbc": Council.MAIDSTONE.value,
+    "sbc": Council.SWALE.value,
+    "twbc": Council.TUNBRIDGE_WELLS.value,
+}
+#: Words that name every partner at once.
+ALL_PARTNER_WORDS = frozenset({"all", "all councils", "all three", "all partners", "mks", "mid kent services"})
+
+#: Status words as plan owners write them -> ActionStatus values.
+STATUS_WORDS: dict[str, str] = {
+    **{s.value: s.value for s in ActionStatus},
+    "not yet started": ActionStatus.NOT_STARTED.value,
+    "to do": ActionStatus.NOT_STARTED.value,
+    "planned": ActionStatus.NOT_STARTED.value,
+    "on track": ActionStatus.IN_PROGRESS.value,
+    "delayed": ActionStatus.IN_PROGRESS.value,
+    "ongoing": ActionStatus.IN_PROGRESS.value,
+    "started": ActionStatus.IN_PROGRESS.value,
+    "underway": ActionStatus.IN_PROGRESS.value,
+    "under way": ActionStatus.IN_PROGRESS.value,
+    "in hand": ActionStatus.IN_PROGRESS.value,
+    "done": ActionStatus.COMPLETE.value,
+    "completed": ActionStatus.COMPLETE.value,
+    "finished": ActionStatus.COMPLETE.value,
+    "closed": ActionStatus.COMPLETE.value,
+    "on hold": ActionStatus.BLOCKED.value,
+    "stalled": ActionStatus.BLOCKED.value,
+    "stuck": ActionStatus.BLOCKED.value,
+}
 
 _THEME_CODE = re.compile(r"[A-Z]{2,4}")
 _ACTION_REF = re.compile(r"[A-Z]{2,4}-[0-9]{1,3}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PLAN_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UK_DATE = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?: 00:00(?::00)?)?")
 _PROGRESS = re.compile(r"([0-9]{1,3})\s*%?")
 
 
@@ -97,8 +129,10 @@ def partners(value: Any) -> tuple[str, ...]:
     chosen: set[str] = set()
     unknown: list[Excerpt] = []
     for name in names:
-        key = " ".join(text(name, multiline=False).lower().split())
-        if key in COUNCILS:
+        key = " ".join(text(name, multiline=False).lower().replace(".", "").split())
+        if key in ALL_PARTNER_WORDS:
+            chosen.update(ALL_PARTNERS)
+        elif key in COUNCILS:
             chosen.add(COUNCILS[key])
         elif key:
             unknown.append(excerpt(name))
@@ -121,11 +155,13 @@ def due(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     day = text(value, multiline=False)
-    if _DATE.fullmatch(day):
-        try:
+    try:
+        if _DATE.fullmatch(day):
             return date.fromisoformat(day)
-        except ValueError:
-            pass
+        if match := _UK_DATE.fullmatch(day):  # dd/mm/yyyy, as Excel writes dates on a UK machine
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
     raise bad(PlanProblem.NOT_DATE, value=excerpt(value))
 
 
@@ -135,9 +171,10 @@ def status_key(value: Any) -> str:
 
 
 def status(value: Any) -> str:
+    """An ActionStatus value, from its own words or the ones owners use ('On track', 'Done', 'On hold')."""
     try:
-        return ActionStatus(status_key(value)).value
-    except ValueError:
+        return STATUS_WORDS[status_key(value)]
+    except KeyError:
         raise bad(PlanProblem.NOT_STATUS, value=excerpt(value), allowed=tuple(s.value for s in ActionStatus)) from None
 
 

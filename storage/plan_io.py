@@ -48,11 +48,20 @@ def load_plan_file(path: str | PathLike[str] | Traversable) -> list[ThemeInput]:
     suffix = PurePath(source.name).suffix
     if suffix.lower() not in SUFFIXES:
         raise PlanError([issue(source.name, "", PlanProblem.NOT_A_PLAN_FILE, allowed=SUFFIXES)])
+    return parse_plan(decode_plan_bytes(source.read_bytes(), source.name), suffix)
+
+
+def decode_plan_bytes(data: bytes, name: str) -> str:
+    """A plan file's text: UTF-8 (with or without Excel's byte order mark), else Windows-1252, the encoding
+    Excel's plain "CSV" uses on a UK Windows machine. PlanError naming the first bad byte if it is neither."""
     try:
-        text = source.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError([issue(source.name, "", PlanProblem.NOT_UTF8, byte=exc.start)]) from None
-    return parse_plan(text, suffix)
+        first_bad = exc.start
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise PlanError([issue(name, "", PlanProblem.NOT_UTF8, byte=first_bad)]) from None
 
 
 def plan_to_inputs(plan: Sequence[tuple[ThemeRecord, Sequence[ActionRecord]]]) -> list[ThemeInput]:

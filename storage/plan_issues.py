@@ -29,7 +29,7 @@ class PlanProblem(StrEnum):
     # The file as a whole.
     UNKNOWN_FORMAT = "unknown_format"  # value: Excerpt, allowed: the formats
     NOT_A_PLAN_FILE = "not_a_plan_file"  # allowed: the file name endings
-    NOT_UTF8 = "not_utf8"  # byte: the offset of the first byte that is not UTF-8
+    NOT_UTF8 = "not_utf8"  # byte: the offset of the first byte that is not UTF-8 (nor Windows-1252)
     EMPTY_FILE = "empty_file"
     NO_THEMES = "no_themes"
     NOT_YAML = "not_yaml"  # detail: the YAML parser's own account

@@ -87,7 +87,7 @@ def test_a_bad_yaml_file_is_reported_line_by_line():
     assert "themes[1].actions[0], field ref: WF-09 is not in theme RS (its ref should start RS-)" in lines
     assert "themes[1].actions[0], field owner_email: 'not-an-email' is not an email address" in lines
     assert (
-        "themes[1].actions[0], field status: 'finished' is not a status (use not started, in progress, complete, blocked)"
+        "themes[1].actions[0], field status: 'sort of' is not a status (use not started, in progress, complete, blocked)"
         in lines
     )
     assert "themes[1].actions[0], field rag: 'purple' is not a RAG rating (use red, amber or green)" in lines
@@ -215,8 +215,8 @@ def test_file_problems_in_words(tmp_path):
     (tmp_path / "plan.txt").write_text("themes: []")
     assert file_report(tmp_path / "plan.txt") == "plan.txt: a plan file must end in .yaml, .yml or .csv"
 
-    (tmp_path / "plan.csv").write_bytes(b"theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,\xff\xfe secret\n")
-    assert file_report(tmp_path / "plan.csv") == "plan.csv: is not UTF-8 text (byte 51)"
+    (tmp_path / "plan.csv").write_bytes(b"theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,\x81\x8d secret\n")
+    assert file_report(tmp_path / "plan.csv") == "plan.csv: is not UTF-8 or Windows-1252 text (byte 51)"
 
     with pytest.raises(PlanError) as error:
         parse_plan("themes: []", "xml")

@@ -4,6 +4,7 @@ problem beyond a value's first characters, and no control or bidi-control charac
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -110,9 +111,9 @@ def test_a_binary_file_is_refused_without_showing_it(tmp_path, name):
         assert error.value.errors == [PlanIssue("line 1", "", PlanProblem.YAML_CHARACTER, {"character": 0x7F})]
 
 
-def test_a_file_that_is_not_utf8_names_the_first_bad_byte(tmp_path):
+def test_a_file_that_is_neither_utf8_nor_windows_1252_names_the_first_bad_byte(tmp_path):
     path = tmp_path / "plan.csv"
-    path.write_bytes(b"theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,\xff\xfe secret\n")
+    path.write_bytes(b"theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,\x81\x8d secret\n")
 
     with pytest.raises(PlanError) as error:
         load_plan_file(path)
@@ -221,3 +222,33 @@ def test_any_data_is_a_plan_or_a_plan_error(data, fmt):
         assert all(len(issue.field) <= SHOW_MAX + 3 for issue in error.errors)
     else:
         assert themes and all(isinstance(a, ActionInput) for t in themes for a in t.actions)
+
+
+def test_a_csv_saved_by_excel_on_a_uk_machine_reads_as_its_owners_wrote_it(tmp_path):
+    """Windows-1252 text, UK dates, councils as written locally and status words owners use."""
+    path = tmp_path / "plan.csv"
+    rows = [
+        "theme_code,theme_name,ref,title,owner,partners,due,status,progress",
+        "WF,Workforce,WF-01,Caf\u00e9 Wi\u2011Fi \u2013 \u00a3 review,Zo\u00eb,Tunbridge Wells BC; MBC,30/06/2020,On track,40",
+        "WF,Workforce,WF-02,Laptops,Sam,TWBC,1/4/2021,Done,100",
+        "WF,Workforce,WF-03,Phones,Sam,All,31.03.2022,On hold,10",
+        "WF,Workforce,WF-04,Printers,Sam,S.B.C.,05/11/2020 00:00,Not yet started,0",
+    ]
+    path.write_bytes("\r\n".join(rows).replace("\u2011", "-").encode("cp1252"))
+
+    [theme] = load_plan_file(path)
+
+    one, two, three, four = theme.actions
+    assert (one.title, one.owner) == ("Caf\u00e9 Wi-Fi \u2013 \u00a3 review", "Zo\u00eb")
+    assert one.partners == ("Maidstone", "Tunbridge Wells") and two.partners == ("Tunbridge Wells",)
+    assert three.partners == ("Maidstone", "Swale", "Tunbridge Wells") and four.partners == ("Swale",)
+    assert [a.due for a in theme.actions] == [date(2020, 6, 30), date(2021, 4, 1), date(2022, 3, 31), date(2020, 11, 5)]
+    assert [a.status for a in theme.actions] == ["in progress", "complete", "blocked", "not started"]
+
+
+@pytest.mark.parametrize("day", ["31/02/2020", "2020/06/30", "06-30-2020", "30/6/20"])
+def test_a_uk_date_that_does_not_exist_or_is_ambiguous_is_refused(day):
+    text = f"theme_code,theme_name,ref,title,owner,due\nWF,W,WF-01,T,O,{day}\n"
+    with pytest.raises(PlanError) as error:
+        parse_plan(text, "csv")
+    assert [(e.field, e.problem) for e in error.value.errors] == [("due", PlanProblem.NOT_DATE)]

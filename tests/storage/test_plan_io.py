@@ -257,7 +257,7 @@ themes:
         title: In the wrong theme
         owner: Priya Shah
         owner_email: not-an-email
-        status: finished
+        status: sort of
         rag: purple
         plan_year: 2019/21
 """
@@ -468,7 +468,7 @@ def test_unknown_format_and_undecodable_file(tmp_path):
     assert found(error) == [("file", "", PlanProblem.UNKNOWN_FORMAT)]
 
     path = tmp_path / "plan.yaml"
-    path.write_bytes(b"themes: [{code: WF, name: \xff}]")
+    path.write_bytes(b"themes: [{code: WF, name: \x81}]")  # neither UTF-8 nor Windows-1252
     with pytest.raises(PlanError) as error:
         load_plan_file(path)
     assert error.value.errors == [PlanIssue("plan.yaml", "", PlanProblem.NOT_UTF8, {"byte": 26})]

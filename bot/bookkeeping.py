@@ -19,8 +19,6 @@ from storage import Store
 from storage.records import ChannelPostRecord
 from storage.refs import TicketRef
 
-_PostKey = tuple[int, str, str]  # request number, platform, purpose
-
 
 @dataclass
 class DeliveryPass:
@@ -28,15 +26,14 @@ class DeliveryPass:
 
     store: Store
     request_numbers: frozenset[int]
-    known: dict[_PostKey, ChannelPostRecord]
-    made: dict[_PostKey, ChannelPostRecord] = field(default_factory=dict)
+    known: dict[tuple[int, str, str], ChannelPostRecord]
+    made: dict[tuple[int, str, str], ChannelPostRecord] = field(default_factory=dict)
 
     def covers(self, store: Store, request_number: int) -> bool:
         return store is self.store and request_number in self.request_numbers
 
     def record(self, post: ChannelPostRecord) -> None:
-        key = (post.request_number, post.platform, post.purpose)
-        self.known[key] = self.made[key] = post
+        self.known[post.key] = self.made[post.key] = post
 
 
 _current: ContextVar[DeliveryPass | None] = ContextVar("ictbot_delivery_pass", default=None)
@@ -48,7 +45,7 @@ async def delivery_pass(store: Store, request_numbers: Iterable[int]) -> AsyncIt
     they make in the pass (`DeliveryPass.made`), for the caller to write with the notifications it marks sent."""
     numbers = frozenset(request_numbers)
     posts = await store.channel_posts_of(sorted(numbers))
-    batch = DeliveryPass(store, numbers, {(p.request_number, p.platform, p.purpose): p for p in posts})
+    batch = DeliveryPass(store, numbers, {p.key: p for p in posts})
     token = _current.set(batch)
     try:
         yield batch
@@ -72,9 +69,10 @@ class Bookkeeping:
 
     async def channel_post(self, ref: str, platform: str, purpose: str) -> ChannelPostRecord | None:
         batch = _current.get()
-        number = TicketRef.parse(ref).number
-        if batch is not None and batch.covers(self._store, number):
-            return batch.known.get((number, platform, purpose))
+        if batch is not None:
+            number = TicketRef.parse(ref).number
+            if batch.covers(self._store, number):
+                return batch.known.get((number, platform, purpose))
         return await self._store.get_channel_post(ref, platform, purpose)
 
     async def save_channel_post(self, post: ChannelPostRecord) -> None:

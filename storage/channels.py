@@ -56,25 +56,8 @@ def _post_of(request_number: int, platform: str, purpose: str):
     )
 
 
-async def save_channel_post(s: AsyncSession, post: ChannelPostRecord, now: datetime) -> None:
-    row = await s.scalar(_post_of(post.request_number, post.platform, post.purpose))
-    if row is None:
-        s.add(
-            m.ChannelPost(
-                request_id=post.request_number,
-                platform=post.platform,
-                purpose=post.purpose,
-                conversation=post.conversation,
-                message_id=post.message_id,
-                updated_at=now,
-            )
-        )
-    else:
-        row.conversation, row.message_id, row.updated_at = post.conversation, post.message_id, now
-
-
 async def save_channel_posts(s: AsyncSession, posts: Sequence[ChannelPostRecord], now: datetime) -> None:
-    """Several posts at once (an outbox pass's): one read of those on record, one multi-row INSERT of the new
+    """Posts saved or replaced together (an outbox pass's, or one): one read of those on record, one multi-row INSERT of the new
     ones, an UPDATE for each one that replaces a post on record (rare: a post remade after it was lost)."""
     if not posts:
         return
@@ -87,12 +70,16 @@ async def save_channel_posts(s: AsyncSession, posts: Sequence[ChannelPostRecord]
     }
     new: dict[tuple[int, str, str], dict] = {}
     for post in posts:
-        key = (post.request_number, post.platform, post.purpose)
         values = {"conversation": post.conversation, "message_id": post.message_id, "updated_at": now}
-        if key in on_record:
-            await s.execute(update(c).where(c.id == on_record[key]).values(**values))
+        if post.key in on_record:
+            await s.execute(update(c).where(c.id == on_record[post.key]).values(**values))
         else:
-            new[key] = {"request_id": key[0], "platform": key[1], "purpose": key[2], **values}
+            new[post.key] = {
+                "request_id": post.request_number,
+                "platform": post.platform,
+                "purpose": post.purpose,
+                **values,
+            }
     if new:
         await s.execute(insert(c), list(new.values()))
 

@@ -165,3 +165,8 @@ class ChannelPostRecord:
     purpose: str
     conversation: str
     message_id: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        """What identifies the post: a request has at most one per platform and purpose."""
+        return (self.request_number, self.platform, self.purpose)

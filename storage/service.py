@@ -384,7 +384,7 @@ class Store:
 
     async def save_channel_post(self, post: ChannelPostRecord) -> None:
         async with self._write.begin() as s:
-            await channels.save_channel_post(s, post, utcnow())
+            await channels.save_channel_posts(s, [post], utcnow())
 
     async def channel_posts_of(self, request_numbers: Sequence[int]) -> list[ChannelPostRecord]:
         """The channel posts about several requests in one read (an outbox pass looks them up together)."""

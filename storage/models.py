@@ -65,10 +65,13 @@ class Action(Base):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_actions_theme_due", "theme_id", "due"),
         Index("ix_actions_owner_email", "owner_email"),
+        Index("ix_actions_owner_key", "owner_key"),
+        #: A ref names one live action; a year's copy closed as carried forward keeps the ref in its own year.
+        UniqueConstraint("ref", "plan_year", name="uq_actions_ref_year"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(16), unique=True)
+    ref: Mapped[str] = mapped_column(String(16))
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -81,6 +84,21 @@ class Action(Base):
     rag: Mapped[str] = mapped_column(String(5))
     progress: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The owner's chat identity (slack:U..., teams:<aadObjectId>, local:name), when the plan names one.
+    owner_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: Others who may post updates: identity keys or emails, comma-separated.
+    deputies: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: A new due date the owner has asked for; an admin makes it the due date.
+    proposed_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Taken out of the plan (kept for history and reports, hidden from status).
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The earlier year's copy this action was carried forward from.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"), nullable=True)
+    #: The values the last import wrote, so a re-import can tell an owner's later change from the file's.
+    file_values: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: When its owner (or a deputy or admin) last posted an update: the staleness clock.
+    last_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     theme: Mapped[Theme] = relationship(back_populates="actions")
 
@@ -97,6 +115,11 @@ class ActionUpdate(Base):
     progress: Mapped[int] = mapped_column(Integer)
     rag: Mapped[str] = mapped_column(String(5))
     note: Mapped[str] = mapped_column(Text)
+    #: update (an owner's progress), change (status, due date or owner set from chat), import, carried.
+    kind: Mapped[str] = mapped_column(String(20), default="update", server_default="update")
+    status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: What it changed: {field: [old, new]}.
+    changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class User(Base):
@@ -176,7 +199,8 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_pending", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    #: The request it is about; None for a notice about the strategy plan (check-ins, nudges, digests).
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), nullable=True)
     kind: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(20))  # slack, teams, local
     recipient_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: triage
@@ -215,3 +239,33 @@ class ChannelPost(Base):
     conversation: Mapped[str] = mapped_column(String(300))
     message_id: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BoardMeeting(Base):
+    """A meeting of the MKS Shared Services Board: the strategy cycle's check-ins count back from these."""
+
+    __tablename__ = "board_meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    on: Mapped[date] = mapped_column(Date, unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    added_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobRun(Base):
+    """One scheduled job's run for one due time: claimed before it acts, so it never acts twice for it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "due_at", name="uq_job_runs_job_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10))  # running, done, failed
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: A running claim older than this was left by a process that died; another may take it over.
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[dict] = mapped_column(JSON, default=dict)

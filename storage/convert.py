@@ -24,11 +24,21 @@ def theme_record(t: m.Theme) -> ThemeRecord:
 
 def update_record(u: m.ActionUpdate) -> ActionUpdateRecord:
     return ActionUpdateRecord(
-        at=u.at, author_key=u.author_key, author_name=u.author_name, progress=u.progress, rag=u.rag, note=u.note
+        at=u.at,
+        author_key=u.author_key,
+        author_name=u.author_name,
+        progress=u.progress,
+        rag=u.rag,
+        note=u.note,
+        kind=u.kind or "update",
+        status=u.status,
+        changes={k: tuple(v) for k, v in (u.changes or {}).items()},
     )
 
 
-def action_record(a: m.Action, theme_code: str, updates: Iterable[m.ActionUpdate] = ()) -> ActionRecord:
+def action_record(
+    a: m.Action, theme_code: str, updates: Iterable[m.ActionUpdate] = (), *, carried_from: str | None = None
+) -> ActionRecord:
     return ActionRecord(
         ref=a.ref,
         theme_code=theme_code,
@@ -44,6 +54,13 @@ def action_record(a: m.Action, theme_code: str, updates: Iterable[m.ActionUpdate
         progress=a.progress,
         updated_at=a.updated_at,
         updates=tuple(update_record(u) for u in updates),
+        owner_key=a.owner_key,
+        deputies=tuple(d for d in (a.deputies or "").split(",") if d),
+        start=a.start,
+        proposed_due=a.proposed_due,
+        retired_at=a.retired_at,
+        carried_from=carried_from,
+        last_reported_at=a.last_reported_at,
     )
 
 
@@ -55,6 +72,7 @@ def user_record(u: m.User) -> UserRecord:
         council=u.council,
         is_agent=u.is_agent,
         is_admin=u.is_admin,
+        is_lead=u.is_lead,
     )
 
 

@@ -28,6 +28,7 @@ class Rag(StrEnum):
 class Role(StrEnum):
     AGENT = "agent"
     ADMIN = "admin"
+    LEAD = "lead"
 
 
 class Priority(StrEnum):

@@ -132,6 +132,8 @@ class User(Base):
     council: Mapped[str | None] = mapped_column(String(40), nullable=True)
     is_agent: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Strategy leads: told in the daily escalation digest when actions turn red, blocked or overdue.
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -41,6 +41,11 @@ class ActionUpdateRecord:
     progress: int
     rag: str
     note: str
+    #: update (an owner's progress), change (status, due date or owner from chat), import, carried.
+    kind: str = "update"
+    status: str | None = None
+    #: What it changed: {field: (old, new)}.
+    changes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,16 @@ class ActionRecord:
     progress: int
     updated_at: datetime
     updates: tuple[ActionUpdateRecord, ...] = ()
+    #: The owner's chat identity (slack:U..., teams:..., local:...), when the plan names one.
+    owner_key: str | None = None
+    #: Others who may post updates (identity keys or emails).
+    deputies: tuple[str, ...] = ()
+    start: date | None = None
+    proposed_due: date | None = None
+    retired_at: datetime | None = None
+    #: The ref and plan year of the earlier year's copy it was carried forward from.
+    carried_from: str | None = None
+    last_reported_at: datetime | None = None
 
     def is_overdue(self, today: date) -> bool:
         return self.due is not None and self.due < today and self.status != "complete"
@@ -72,10 +87,11 @@ class UserRecord:
     council: str | None
     is_agent: bool
     is_admin: bool
+    is_lead: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:
-        return tuple(r for r, on in (("agent", self.is_agent), ("admin", self.is_admin)) if on)
+        return tuple(r for r, on in (("agent", self.is_agent), ("admin", self.is_admin), ("lead", self.is_lead)) if on)
 
     @property
     def can_work_tickets(self) -> bool:

@@ -125,6 +125,8 @@ async def set_role(
         s.add(user)
     if role_ is Role.AGENT:
         user.is_agent = enabled
+    elif role_ is Role.LEAD:
+        user.is_lead = enabled
     else:
         user.is_admin = enabled
     await s.flush()

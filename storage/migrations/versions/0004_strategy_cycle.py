@@ -70,6 +70,9 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.alter_column("request_id", existing_type=sa.Integer(), nullable=True)
 
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("is_lead", sa.Boolean(), nullable=False, server_default=sa.false()))
+
     op.create_table(
         "board_meetings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -99,6 +102,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("job_runs")
     op.drop_table("board_meetings")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("is_lead")
     op.execute("DELETE FROM notifications WHERE request_id IS NULL")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.alter_column("request_id", existing_type=sa.Integer(), nullable=False)

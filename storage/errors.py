@@ -26,7 +26,8 @@ class NotFound(StorageError):
 class PermissionDenied(StorageError):
     """`attempt` ('update_action', 'change_request', 'view_queue') needs the role `needed` ('agent' or
     'owner_or_admin'). `ref` is what was acted on, `owner` the owner of an action, and `own_request` is
-    true when the person refused raised the request themselves."""
+    true when the person refused raised the request themselves. `reason` says why an action's owner was not
+    matched (storage.owners.refusal: 'owner_unknown', 'no_email', 'someone_else')."""
 
     def __init__(
         self,
@@ -36,9 +37,10 @@ class PermissionDenied(StorageError):
         ref: object | None = None,
         owner: str | None = None,
         own_request: bool = False,
+        reason: str | None = None,
     ):
         super().__init__(attempt, needed)
-        self.attempt, self.needed = attempt, needed
+        self.attempt, self.needed, self.reason = attempt, needed, reason
         self.ref = None if ref is None else str(ref)
         self.owner, self.own_request = owner, own_request
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import models as m
+from storage import owners
 from storage.convert import action_record, theme_record, update_record, user_record
 from storage.enums import ActionStatus, Rag
 from storage.errors import InvalidInput, NotFound, PermissionDenied
@@ -167,9 +168,8 @@ async def export_plan(s: AsyncSession) -> list[tuple[ThemeRecord, list[ActionRec
 
 
 def may_update_action(user: UserRecord, action: ActionRecord | m.Action) -> bool:
-    if user.is_admin:
-        return True
-    return bool(user.email) and bool(action.owner_email) and user.email == action.owner_email
+    """Its owner (by identity or email), a deputy, or an admin."""
+    return owners.may_update(user, action)
 
 
 def check_update(progress: int, rag: str | None, note: str) -> None:
@@ -190,7 +190,8 @@ async def record_action_update(
     if action is None:
         raise NotFound("action", ref.upper())
     if author is None or not may_update_action(user_record(author), action):
-        raise PermissionDenied("update_action", "owner_or_admin", ref=action.ref, owner=action.owner)
+        reason = owners.refusal(user_record(author), action)[0] if author is not None else "someone_else"
+        raise PermissionDenied("update_action", "owner_or_admin", ref=action.ref, owner=action.owner, reason=reason)
     new_rag = rag or action.rag
     s.add(
         m.ActionUpdate(

@@ -189,8 +189,8 @@ class Assistant:
 
     async def _home(self, ctx: Context) -> Reply:
         mine = await ctx.store.my_tickets(ctx.user.key, limit=HOME_LIMIT + 1)
-        actions = await ctx.store.list_actions(owner_email=ctx.user.email) if ctx.user.email else []
-        summaries = await ctx.store.theme_summaries(ctx.today)
+        actions = await ctx.store.list_actions(owner=ctx.user)
+        summaries = await ctx.store.theme_summaries(ctx.now)
         items = [ticket_item(t, ctx.now, for_agent=False) for t in mine[:HOME_LIMIT]]
         if len(mine) > HOME_LIMIT:
             items.append(Item(title="More of your requests", text="Type 'tickets' to see them all."))
@@ -209,7 +209,8 @@ class Assistant:
             text=f"You have {plural(len(mine), 'open request') if len(mine) <= HOME_LIMIT else f'more than {HOME_LIMIT} open requests'}"
             f" and own {plural(len(actions), 'action')}.",
             items=tuple(items),
-            buttons=(Button("Ask ICT for help", "support"), Button("Update an action", "update")),
+            buttons=(Button("Ask ICT for help", "support"),)
+            + ((Button("Update an action", "update"),) if actions or ctx.user.is_admin else ()),
         )
 
     async def _conversation(self, ctx: Context, parsed: Parsed) -> Reply:

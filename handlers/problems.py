@@ -67,9 +67,24 @@ def problem_text(error: StorageError, command: str | None = None) -> str:
 
 def _refusal(error: PermissionDenied) -> str:
     if error.attempt == "update_action":
-        return f"Only {error.owner} (the action's owner) or an admin can update {error.ref}."
+        return _not_the_owner(error)
+    if error.attempt in ("set_owner", "roll_forward", "set_role"):
+        return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":
         return "The queue is for the ICT service desk (agents) only."
     if error.attempt == "change_request" and error.own_request:
         return f"Only the ICT service desk can change {error.ref}."
     return DESK_ONLY if error.needed == "agent" else "You can't do that."
+
+
+def _not_the_owner(error: PermissionDenied) -> str:
+    """Why someone may not post on an action, and how an admin can put it right."""
+    link = f"An admin can link you to it with: owner {error.ref} {error.user_key or 'YOUR-USER-KEY'}"
+    if error.reason == "owner_unknown":
+        return (
+            f"The plan names {error.owner} as the owner of {error.ref}, but not their chat account or email, so I "
+            f"can't match anyone to them. {link} (or your email)."
+        )
+    if error.reason == "no_email":
+        return f"{error.ref} belongs to {error.owner}, and your account has no email I can match to {error.owner}'s. {link}."
+    return f"Only {error.owner} (the action's owner), a deputy or an admin can update {error.ref}."

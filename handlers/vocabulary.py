@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+
+from pydantic_core import PydanticCustomError
 
 from storage.enums import Category, Priority
+from storage.plan_fields import COUNCILS
+from storage.plan_fields import due as _plan_date
 
 #: Words that point at a strategy theme, checked as whole words, in this order.
 THEME_WORDS: dict[str, tuple[str, ...]] = {
@@ -28,6 +33,19 @@ def theme_for_word(word: str) -> str | None:
     if re.fullmatch(r"[a-z]{2,4}", word):  # a council's own theme code, e.g. GOV: the store decides
         return word.upper()
     return None
+
+
+def council_of(phrase: str) -> str | None:
+    """A partner council as staff write it ('Swale', 'swale bc', 'TWBC', 'Tunbridge Wells Borough Council')."""
+    return COUNCILS.get(" ".join(phrase.lower().replace(".", "").split()))
+
+
+def date_of(word: str) -> date | None:
+    """A date as plan files and people write it (31/03/2021 or 2021-03-31), else None."""
+    try:
+        return _plan_date(word)
+    except PydanticCustomError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

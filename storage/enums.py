@@ -19,6 +19,12 @@ class ActionStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+#: The status of an earlier year's copy of an action carried into the next plan year: closed, not counted.
+CARRIED_FORWARD = "carried forward"
+#: Statuses of actions nobody needs to work on any more.
+CLOSED_ACTION_STATUSES = (ActionStatus.COMPLETE.value, CARRIED_FORWARD)
+
+
 class Rag(StrEnum):
     RED = "red"
     AMBER = "amber"

@@ -27,7 +27,7 @@ class PermissionDenied(StorageError):
     """`attempt` ('update_action', 'change_request', 'view_queue') needs the role `needed` ('agent' or
     'owner_or_admin'). `ref` is what was acted on, `owner` the owner of an action, and `own_request` is
     true when the person refused raised the request themselves. `reason` says why an action's owner was not
-    matched (storage.owners.refusal: 'owner_unknown', 'no_email', 'someone_else')."""
+    matched (storage.owners.refusal: 'owner_unknown', 'no_email', 'someone_else'), `user_key` who was refused."""
 
     def __init__(
         self,
@@ -38,9 +38,10 @@ class PermissionDenied(StorageError):
         owner: str | None = None,
         own_request: bool = False,
         reason: str | None = None,
+        user_key: str | None = None,
     ):
         super().__init__(attempt, needed)
-        self.attempt, self.needed, self.reason = attempt, needed, reason
+        self.attempt, self.needed, self.reason, self.user_key = attempt, needed, reason, user_key
         self.ref = None if ref is None else str(ref)
         self.owner, self.own_request = owner, own_request
 

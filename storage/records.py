@@ -18,6 +18,18 @@ class ThemeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanScope:
+    """Which part of the plan to look at: one partner council's actions, one plan year; None for all."""
+
+    council: str | None = None
+    plan_year: str | None = None
+
+
+#: Actions with no update for longer than this many days are flagged as stale (Store(stale_days=...)).
+STALE_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeSummary:
     theme: ThemeRecord
     total: int
@@ -27,6 +39,8 @@ class ThemeSummary:
     complete: int
     overdue: int
     average_progress: int
+    #: Open actions flagged beside their stated RAG: overdue, not started past their start, or stale.
+    flagged: int = 0
 
     @property
     def percent_complete(self) -> int:
@@ -75,8 +89,32 @@ class ActionRecord:
     carried_from: str | None = None
     last_reported_at: datetime | None = None
 
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("complete", "carried forward") and self.retired_at is None
+
     def is_overdue(self, today: date) -> bool:
-        return self.due is not None and self.due < today and self.status != "complete"
+        return self.due is not None and self.due < today and self.is_open
+
+    def is_late_to_start(self, today: date) -> bool:
+        return self.start is not None and self.start < today and self.status == "not started" and self.is_open
+
+    def last_report(self) -> datetime:
+        """When it was last reported on: its latest update, else when it was last imported or changed."""
+        return self.last_reported_at or self.updated_at
+
+    def is_stale(self, now: datetime, stale_days: int = STALE_DAYS) -> bool:
+        return self.is_open and (now - self.last_report()).days > stale_days
+
+    def flags(self, now: datetime, stale_days: int = STALE_DAYS) -> tuple[str, ...]:
+        """What its stated RAG may hide: 'overdue', 'late_start' (not started past its start), 'stale'."""
+        today = now.date()
+        found = (
+            ("overdue", self.is_overdue(today)),
+            ("late_start", self.is_late_to_start(today)),
+            ("stale", self.is_stale(now, stale_days)),
+        )
+        return tuple(code for code, on in found if on)
 
 
 @dataclass(frozen=True, slots=True)

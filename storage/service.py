@@ -14,16 +14,19 @@ from storage import channels, outbox, plan, tickets, users
 from storage.convert import ticket_record
 from storage.db import session_factories
 from storage.enums import Category, Priority
+from storage.errors import InvalidInput
 from storage.new_requests import NewRequests
 from storage.outbox import Outbox
 from storage.plan import RECENT_UPDATES, SummaryCache
 from storage.plan_file import ImportResult, ThemeInput
 from storage.records import (
+    STALE_DAYS,
     ActionRecord,
     ActionUpdateRecord,
     ChannelPostRecord,
     NotificationRecord,
     Origin,
+    PlanScope,
     ThemeRecord,
     ThemeSummary,
     TicketRecord,
@@ -41,9 +44,11 @@ def utcnow() -> datetime:
 class Store:
     """Every public coroutine is one transaction. Records out; storage.errors for expected failures."""
 
-    def __init__(self, engine: AsyncEngine, *, notify_channels: Sequence[str] = ()):
-        """notify_channels: the channels (slack, teams) that want triage posts about new requests."""
+    def __init__(self, engine: AsyncEngine, *, notify_channels: Sequence[str] = (), stale_days: int = STALE_DAYS):
+        """notify_channels: the channels (slack, teams) that want triage posts about new requests;
+        stale_days: how long an open action may go without an update before it is flagged."""
         self.engine = engine
+        self.stale_days = stale_days
         self._read, self._write = session_factories(engine)
         self._new_requests = NewRequests(self._write)
         self.outbox = Outbox(notify_channels)
@@ -138,13 +143,21 @@ class Store:
         async with self._read() as s:
             return await plan.list_themes(s)
 
-    async def theme_summaries(self, today: date) -> list[ThemeSummary]:
-        """Counts by RAG, completion and overdue for every theme (cached briefly; see SUMMARY_CACHE_SECONDS)."""
-        return await self._summaries.get(today, lambda: self._query_theme_summaries(today))
+    async def theme_summaries(self, now: datetime | date, scope: PlanScope | None = None) -> list[ThemeSummary]:
+        """Counts by RAG, completion, overdue and flags for every theme, over the actions in `scope` (cached
+        briefly; see SUMMARY_CACHE_SECONDS). A date means its midnight (UTC)."""
+        if not isinstance(now, datetime):
+            now = datetime(now.year, now.month, now.day, tzinfo=UTC)
+        return await self._summaries.get((now.date(), scope), lambda: self._query_theme_summaries(now, scope))
 
-    async def _query_theme_summaries(self, today: date) -> tuple[ThemeSummary, ...]:
+    async def _query_theme_summaries(self, now: datetime, scope: PlanScope | None) -> tuple[ThemeSummary, ...]:
         async with self._read() as s:
-            return await plan.theme_summaries(s, today)
+            return await plan.theme_summaries(s, now, scope, self.stale_days)
+
+    async def plan_years(self, scope: PlanScope | None = None) -> list[str]:
+        """The plan years of the live actions (in `scope`), oldest first."""
+        async with self._read() as s:
+            return await plan.plan_years(s, scope)
 
     async def get_theme(self, code: str) -> ThemeRecord:
         async with self._read() as s:
@@ -154,20 +167,25 @@ class Store:
         self,
         *,
         theme: str | None = None,
-        owner_email: str | None = None,
+        owner: UserRecord | None = None,
         overdue_on: date | None = None,
         limit: int | None = None,
+        scope: PlanScope | None = None,
     ) -> list[ActionRecord]:
+        """Live actions in plan order; `owner`: the ones that person owns or deputises on."""
         async with self._read() as s:
-            return await plan.list_actions(s, theme=theme, owner_email=owner_email, overdue_on=overdue_on, limit=limit)
+            return await plan.list_actions(s, theme=theme, owner=owner, overdue_on=overdue_on, limit=limit, scope=scope)
 
     async def count_actions(self) -> int:
         async with self._read() as s:
             return await plan.count_actions(s)
 
-    async def get_action(self, ref: str, *, recent_updates: int = RECENT_UPDATES) -> ActionRecord:
+    async def get_action(
+        self, ref: str, *, recent_updates: int = RECENT_UPDATES, plan_year: str | None = None
+    ) -> ActionRecord:
+        """The live action a ref names (or that year's copy); a retired or carried-forward one if that is all."""
         async with self._read() as s:
-            return await plan.get_action(s, ref, recent_updates)
+            return await plan.get_action(s, ref, recent_updates, plan_year)
 
     async def action_history(self, ref: str) -> list[ActionUpdateRecord]:
         async with self._read() as s:
@@ -176,17 +194,54 @@ class Store:
     may_update_action = staticmethod(plan.may_update_action)
 
     async def record_action_update(
-        self, ref: str, author_key: str, *, progress: int, rag: str | None, note: str, now: datetime | None = None
+        self,
+        ref: str,
+        author_key: str,
+        *,
+        progress: int | None = None,
+        rag: str | None = None,
+        status: str | None = None,
+        due: date | None = None,
+        note: str = "",
+        now: datetime | None = None,
     ) -> ActionRecord:
-        """Append to the action's history and move its progress/RAG. Only its owner or an admin may."""
-        plan.check_update(progress, rag, note)
+        """Append to the action's history and move what it sets (progress, RAG, status; a due date, which is
+        proposed unless an admin gives it), each change with its old and new value. Owner, deputy or admin."""
+        change = plan.ActionChange(progress=progress, rag=rag, status=status, due=due, note=note)
+        change.check()
         try:
             async with self._write.begin() as s:
-                return await plan.record_action_update(
-                    s, ref, author_key, progress=progress, rag=rag, note=note, now=now or utcnow()
-                )
+                return await plan.record_action_update(s, ref, author_key, change, now=now or utcnow())
         finally:
             self._summaries.clear()  # after the commit: the next status reads the new figures
+
+    async def set_action_owner(
+        self,
+        ref: str,
+        actor_key: str,
+        *,
+        name: str,
+        key: str | None = None,
+        email: str | None = None,
+        now: datetime | None = None,
+    ) -> ActionRecord:
+        """An admin names an action's owner by chat identity and/or email; recorded in its history."""
+        key = user_key(key) if key else None
+        email = users.checked_email(email) if email else None
+        if key is None and email is None:
+            raise InvalidInput("owner", "missing")
+        async with self._write.begin() as s:
+            return await plan.set_owner(s, ref, actor_key, name=name, key=key, email=email, now=now or utcnow())
+
+    async def roll_forward(
+        self, from_year: str, to_year: str, actor_key: str, *, due: date | None = None, now: datetime | None = None
+    ) -> list[ActionRecord]:
+        """Carry the unfinished actions of one plan year into the next (see plan.roll_forward). Admins only."""
+        try:
+            async with self._write.begin() as s:
+                return await plan.roll_forward(s, from_year, to_year, actor_key, due=due, now=now or utcnow())
+        finally:
+            self._summaries.clear()
 
     async def import_plan(
         self, themes: Sequence[ThemeInput], *, sample: bool = False, now: datetime | None = None

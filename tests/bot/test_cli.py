@@ -71,7 +71,8 @@ def test_requester_hears_back_in_the_console(ictbot):
 
 def test_non_owner_update_refused_and_unchanged(ictbot):
     refused = ictbot("chat", "--as", "mallory", "update RS-03 100 green done")
-    assert "can update RS-03" in refused.stdout and refused.returncode == 1
+    assert "RS-03 belongs to" in refused.stdout and "owner RS-03 local:mallory" in refused.stdout
+    assert refused.returncode == 1
     assert "No updates yet." in ictbot("chat", "--as", "pat", "status RS-03").stdout
 
 

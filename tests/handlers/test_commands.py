@@ -44,7 +44,7 @@ async def test_status_of_one_action_shows_last_five_updates(person, admin, seede
 
 async def test_unknown_theme_gets_usage(person):
     reply = await person("Pat").say("status biscuits")
-    assert "I don't know a theme or action called 'biscuits'" in reply and "Usage: status" in reply
+    assert "I don't know a theme, action, council or plan year called 'biscuits'" in reply and "Usage: status" in reply
 
 
 async def test_actions_filters(person, seeded_store, clock):
@@ -54,7 +54,7 @@ async def test_actions_filters(person, seeded_store, clock):
     assert len(overdue.reply.items) == min(len(expected), 25)
     wf = await pat.say("actions workforce")
     assert "WF-01" in wf and "RS-01" not in wf
-    assert "is not mine, overdue or a theme" in await pat.say("actions sausages")
+    assert "I don't know a theme, action, council or plan year called 'sausages'" in await pat.say("actions sausages")
 
 
 async def test_actions_mine_matches_by_email(person, seeded_store):
@@ -90,15 +90,29 @@ async def test_update_usage_errors(admin):
     assert "There is no action ZZ-99" in await admin.say("update ZZ-99 50 note")
 
 
-async def test_update_with_no_arguments_offers_a_form_of_my_actions(person, seeded_store):
-    [action, *_] = await seeded_store.list_actions()
-    owner = person("Owner", email=action.owner_email)
+async def test_update_with_no_arguments_lets_me_pick_then_prefills_from_that_action_only(person, seeded_store):
+    everything = await seeded_store.list_actions()
+    email = next(a.owner_email for a in everything if sum(b.owner_email == a.owner_email for b in everything) > 1)
+    mine = [a for a in everything if a.owner_email == email]
+    owner = person("Owner", email=email)
     outcome = await owner.send("update")
-    form = outcome.reply.form
-    assert form is not None and form.form_id == "update"
-    refs = [c.value for c in form.inputs[0].choices]
-    assert action.ref in refs
+    assert outcome.reply.form is None, "several actions: no form prefilled from the first of them"
+    buttons = [b for item in outcome.reply.items for b in item.buttons]
+    assert sorted(b.command for b in buttons) == sorted(f"update {a.ref}" for a in mine)
+    second = mine[1]
+    await seeded_store.record_action_update(second.ref, owner.sender.key, progress=35, rag="amber", note="set up")
+    form = (await owner.send(buttons[[b.value for b in buttons].index(second.ref)].command)).reply.form
+    assert form.form_id == "update" and form.private_metadata == second.ref
+    initial = {i.name: i.initial for i in form.inputs}
+    assert (initial["progress"], initial["rag"]) == ("35", "amber")
+    assert "ref" not in initial
     assert "don't own any actions" in await person("Nobody").say("update")
+
+
+async def test_the_form_of_someone_elses_action_is_refused_with_the_reason(person, seeded_store):
+    [action, *_] = await seeded_store.list_actions()
+    reply = await person("Nomail").say(f"update {action.ref}")
+    assert f"no email I can match to {action.owner}'s" in reply and f"owner {action.ref} local:nomail" in reply
 
 
 async def test_support_raises_request_with_guessed_category_and_sla(person):

@@ -3,6 +3,8 @@ pressed by an agent and by someone who is not."""
 
 from __future__ import annotations
 
+import json
+
 from tests.slack.conftest import SUPPORT_CHANNEL, button, buttons, texts
 
 
@@ -71,25 +73,31 @@ async def test_support_modal_submission_raises_the_request_and_shows_the_result(
     assert ticket.origin.conversation == "CHELPDESK"  # where the modal was opened from
 
 
-async def test_update_with_no_arguments_opens_a_modal_listing_my_actions(workspace):
-    assert await workspace.ict("update", user="ULUKE") == {}
+async def test_update_with_no_arguments_lists_my_actions_and_the_one_picked_opens_prefilled(workspace):
+    await workspace.store.ensure_user("slack:ULUKE", "Luke", email="luke.fenwick@midkent.gov.uk")
+    await workspace.store.record_action_update("WF-04", "slack:ULUKE", progress=30, rag="amber", note="Under way")
+    listing = await workspace.ict("update", user="ULUKE")
+    await workspace.settle()
+    assert workspace.fake.of("views.open") == [], "no modal prefilled before an action is chosen"
+    picks = [b for b in buttons(listing["blocks"]) if b["text"]["text"] == "Update"]
+    assert {b["value"] for b in picks} == {"WF-03", "WF-04", "RS-03", "IN-02"}
+
+    await workspace.click(button(listing["blocks"], "Update", "RS-03"), user="ULUKE")
     await workspace.settle()
     [opened] = workspace.fake.of("views.open")
     view = opened.args["view"]
-    assert view["callback_id"] == "update"
-    ref = next(b for b in view["blocks"] if b.get("block_id") == "ref")
-    assert {o["value"] for o in ref["element"]["options"]} == {"WF-03", "WF-04", "RS-03", "IN-02"}
-    assert {b.get("block_id") for b in view["blocks"]} >= {"ref", "progress", "rag", "note"}
+    assert view["callback_id"] == "update" and json.loads(view["private_metadata"])["m"] == "RS-03"
+    rs03 = await workspace.store.get_action("RS-03")
+    progress = next(b for b in view["blocks"] if b.get("block_id") == "progress")
+    assert progress["element"]["initial_value"] == str(rs03.progress) != "30"
+    assert {b.get("block_id") for b in view["blocks"]} >= {"progress", "rag", "status", "note"}
 
-    bad = await (
-        await workspace.submit(view, {"ref": "RS-03", "progress": "150", "rag": "amber", "note": ""}, user="ULUKE")
-    ).json()
+    bad = await (await workspace.submit(view, {"progress": "150", "rag": "amber", "note": ""}, user="ULUKE")).json()
     assert bad["response_action"] == "errors" and set(bad["errors"]) == {"progress", "note"}
-    good = await workspace.submit(
-        view, {"ref": "RS-03", "progress": "70", "rag": "green", "note": "Kit arrived"}, user="ULUKE"
-    )
+    good = await workspace.submit(view, {"progress": "70", "rag": "green", "note": "Kit arrived"}, user="ULUKE")
     assert "RS-03 updated" in texts((await good.json())["view"]["blocks"])
     assert (await workspace.store.get_action("RS-03")).progress == 70
+    assert (await workspace.store.get_action("WF-04")).progress == 30
 
 
 async def test_triage_assign_button_pressed_by_an_agent(workspace):

@@ -68,6 +68,8 @@ def problem_text(error: StorageError, command: str | None = None) -> str:
 def _refusal(error: PermissionDenied) -> str:
     if error.attempt == "update_action":
         return f"Only {error.owner} (the action's owner) or an admin can update {error.ref}."
+    if error.attempt == "import_plan":
+        return "Only an admin can import the action plan."
     if error.attempt == "view_queue":
         return "The queue is for the ICT service desk (agents) only."
     if error.attempt == "change_request" and error.own_request:

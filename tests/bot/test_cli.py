@@ -98,7 +98,7 @@ def test_plan_export_import_round_trip(ictbot, tmp_path):
     edited.write_text(yaml.safe_dump(plan, sort_keys=False))
     imported = ictbot("plan", "import", str(edited))
     assert imported.returncode == 0, imported.stderr
-    assert "29 actions created" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
+    assert "Actions: 29 added, 0 changed" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
     ref = plan["themes"][2]["actions"][0]["ref"]
     assert "Renamed by the Board" in ictbot("chat", "--as", "pat", f"status {ref}").stdout
 
@@ -111,7 +111,7 @@ def test_plan_import_of_a_bad_file_reports_every_error_and_imports_nothing(ictbo
         "    name: Zebra\n"
         "    actions:\n"
         "      - {ref: ZZ-01, title: One, owner: A, due: 2019-13-01}\n"
-        "      - {ref: ZZ-02, title: Two, owner: B, progress: 150}\n"
+        "      - {ref: ZZ-02, title: Two, owner: B, plan_year: 2019/20, progress: 150}\n"
     )
     result = ictbot("plan", "import", str(bad))
     assert result.returncode == 2 and "nothing imported" in result.stderr
@@ -127,7 +127,7 @@ def test_plan_import_first_is_never_overwritten_by_the_sample(ictbot, tmp_path):
     own = tmp_path / "own.yaml"
     own.write_text(
         "themes:\n  - code: RS\n    name: Our own resilience\n    actions:\n"
-        "      - {ref: RS-01, title: Our firewall, owner: Us}\n"
+        "      - {ref: RS-01, title: Our firewall, owner: Us, plan_year: 2019/20}\n"
     )
     assert ictbot("plan", "import", str(own)).returncode == 0
     status = ictbot("chat", "--as", "pat", "status").stdout

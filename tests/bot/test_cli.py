@@ -98,7 +98,9 @@ def test_plan_export_import_round_trip(ictbot, tmp_path):
     edited.write_text(yaml.safe_dump(plan, sort_keys=False))
     imported = ictbot("plan", "import", str(edited))
     assert imported.returncode == 0, imported.stderr
-    assert "Actions: 29 added, 0 changed" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
+    assert (
+        "Actions: 29 added, 0 changed" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
+    )
     ref = plan["themes"][2]["actions"][0]["ref"]
     assert "Renamed by the Board" in ictbot("chat", "--as", "pat", f"status {ref}").stdout
 

@@ -88,7 +88,7 @@ async def test_every_storage_refusal_has_its_sentence(seeded_store):
     await s.set_role("local:alex", "agent", True, display_name="Alex")
     t = await s.create_ticket("local:rob", summary="Printer", origin=HERE)
     expected = [
-        (lambda: s.set_role("local:x", "wizard", True), "Unknown role 'wizard'. Roles are: agent, admin."),
+        (lambda: s.set_role("local:x", "wizard", True), "Unknown role 'wizard'. Roles are: agent, admin, lead."),
         (
             lambda: s.set_role("nocolon", "agent", True),
             "'nocolon' is not a user key like slack:U012AB3CD, teams:<aad id> or local:name.",

@@ -74,6 +74,11 @@ def build_parser(groups: list[CommandGroup]) -> argparse.ArgumentParser:
     psub = p.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
     q = psub.add_parser("import", help="import a YAML or CSV plan (all or nothing; updates by ref)")
     q.add_argument("file", type=Path)
+    q.add_argument("--overwrite", action="store_true", help="also set the fields changed in chat since the last import")
+    q.add_argument("--retire-missing", action="store_true", help="retire the actions the file does not have")
+    q.add_argument("--plan-year", metavar="YYYY/YY", help="the plan year of actions that give none (e.g. 2020/21)")
+    q.add_argument("--dry-run", action="store_true", help="say what the import would do, and change nothing")
+    q.add_argument("--as", dest="as_user", metavar="KEY", help="who the import is recorded as (default local:<login>)")
     q = psub.add_parser("export", help="write the plan as YAML or CSV")
     q.add_argument("--format", choices=["yaml", "csv"], default="yaml")
     q.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
@@ -135,12 +140,15 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.chat import local_sender
+    from handlers.plan_import import import_note, import_summary_text
     from handlers.plan_problems import plan_error_text
-    from storage.plan_io import PlanError, export_plan_text, load_plan_file
+    from storage.plan_io import PlanError, export_plan_text, read_plan_file
+    from storage.refs import user_key
 
     if args.plan_command == "import":
         try:
-            themes = load_plan_file(args.file)
+            read = read_plan_file(args.file, plan_year=args.plan_year)
         except PlanError as e:
             problems = plan_error_text(e)
             print(f"ictbot: {args.file}: nothing imported, {len(e.errors)} problem(s):\n{problems}", file=sys.stderr)
@@ -148,19 +156,20 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as e:
             print(f"ictbot: cannot read {args.file}: {e.strerror}", file=sys.stderr)
             return 2
+        author = user_key(args.as_user) if args.as_user and ":" in args.as_user else local_sender(args.as_user).key
         settings = settings.model_copy(update={"seed_sample": False})
 
         async def do_import(store) -> int:
-            result = await store.import_plan(themes)
-            print(
-                f"Imported {args.file}: {result.themes_created} themes created, {result.themes_updated} updated; "
-                f"{result.actions_created} actions created, {result.actions_updated} updated."
-                + (
-                    f" The sample plan ({result.sample_actions_removed} actions) was replaced."
-                    if result.sample_actions_removed
-                    else ""
-                )
+            result = await store.import_plan(
+                read.themes,
+                author_key=author,
+                note=import_note(args.file.name),
+                overwrite=args.overwrite,
+                retire_missing=args.retire_missing,
+                board_meetings=read.board_meetings,
+                dry_run=args.dry_run,
             )
+            print(import_summary_text(result, read.notes, file_name=str(args.file)))
             return 0
 
         return await _with_store(settings, do_import)

@@ -83,12 +83,20 @@ _WORDS: dict[PlanProblem, Callable[[Mapping[str, Any]], str]] = {
     PlanProblem.NOT_THEME_CODE: lambda d: f"{quote(d['value'])} is not a theme code (2 to 4 letters, like WF)",
     PlanProblem.NOT_ACTION_REF: lambda d: f"{quote(d['value'])} is not an action reference like WF-01",
     PlanProblem.NOT_EMAIL: lambda d: f"{quote(d['value'])} is not an email address",
+    PlanProblem.NOT_USER_KEY: lambda d: (
+        f"{quote(d['value'])} is not a chat identity (use slack:U..., teams:<id> or local:name)"
+    ),
+    PlanProblem.NOT_DEPUTY: lambda d: (
+        f"{quote(d['value'])} is not an email address or a chat identity (like slack:U012AB3CD)"
+    ),
+    PlanProblem.NO_OWNER: lambda d: "required: give the owner's name, email or chat identity (owner_email, owner_key)",
     PlanProblem.NOT_COUNCIL_LIST: lambda d: f"{quote(d['value'])} is not a list of councils",
     PlanProblem.UNKNOWN_PARTNERS: lambda d: (
         f"{', '.join(quote(v) for v in d['values'])} is not a partner council (use {_listed(d['allowed'])})"
     ),
     PlanProblem.NO_PARTNER: lambda d: "name at least one partner council",
     PlanProblem.NOT_PLAN_YEAR: lambda d: f"{quote(d['value'])} is not a plan year like 2019/20",
+    PlanProblem.NO_PLAN_YEAR: lambda d: "give a plan year or a due date",
     PlanProblem.NOT_DATE: lambda d: f"{quote(d['value'])} is not a date (use YYYY-MM-DD)",
     PlanProblem.NOT_STATUS: lambda d: f"{quote(d['value'])} is not a status (use {_listed(d['allowed'])})",
     PlanProblem.NOT_PERCENT: lambda d: f"{quote(d['value'])} is not a whole number from 0 to 100",

@@ -68,6 +68,8 @@ def problem_text(error: StorageError, command: str | None = None) -> str:
 def _refusal(error: PermissionDenied) -> str:
     if error.attempt == "update_action":
         return _not_the_owner(error)
+    if error.attempt == "import_plan":
+        return "Only an admin can import the action plan."
     if error.attempt in ("set_owner", "roll_forward", "set_role"):
         return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":

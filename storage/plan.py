@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from cachetools import TTLCache
 from sqlalchemy import Select, and_, case, delete, func, literal, or_, select
@@ -17,7 +18,7 @@ from storage import owners
 from storage.convert import action_record, theme_record, update_record, user_record
 from storage.enums import CARRIED_FORWARD, CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from storage.errors import InvalidInput, NotFound, PermissionDenied
-from storage.plan_file import OPTIONAL_ACTION_FIELDS, ImportResult, ThemeInput
+from storage.plan_file import ActionInput, ImportResult, KeptField, ThemeInput
 from storage.records import (
     STALE_DAYS,
     ActionRecord,
@@ -25,6 +26,7 @@ from storage.records import (
     PlanScope,
     ThemeRecord,
     ThemeSummary,
+    UnreachableOwner,
     UserRecord,
 )
 from storage.refs import email_key
@@ -461,19 +463,139 @@ async def roll_forward(
 
 # ------------------------------------------------------------ import
 
+#: The action fields a plan file sets (the columns of the same names), in file order.
+FILE_FIELDS = tuple(k for k in ActionInput.model_fields if k != "ref")
+#: Fields an owner moves together: when one of them was changed in chat and is kept, so is the other.
+_PAIRED = {"status": "progress", "progress": "status"}
+_NOTHING = object()
 
-async def import_plan(s: AsyncSession, themes: Sequence[ThemeInput], *, sample: bool, now: datetime) -> ImportResult:
-    """Upsert themes by code and actions by ref. Validation is the caller's job.
 
-    The first real import replaces the sample plan (its themes, actions and their updates) whole, so a
-    council's own plan is never mixed with invented actions.
+def _json(value: Any) -> Any:
+    """A column's value as file_values and history rows keep it (JSON: dates as YYYY-MM-DD)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _columns(a: ActionInput) -> dict[str, Any]:
+    """The action's fields as its columns hold them (the owner's display name is chosen apart)."""
+    return {
+        "title": a.title,
+        "description": a.description,
+        "owner_email": email_key(a.owner_email),
+        "owner_key": a.owner_key,
+        "deputies": ",".join(a.deputies),
+        "partners": ",".join(a.partners),
+        "plan_year": a.plan_year,
+        "start": a.start,
+        "due": a.due,
+        "status": a.status,
+        "progress": a.progress,
+        "rag": a.rag,
+    }
+
+
+@dataclass
+class _Owners:
+    """The display names of the known users the file's owners name, by key and by email."""
+
+    by_key: dict[str, str] = field(default_factory=dict)
+    by_email: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    async def of(cls, s: AsyncSession, themes: Sequence[ThemeInput]) -> _Owners:
+        actions = [a for t in themes for a in t.actions]
+        keys = {a.owner_key for a in actions if a.owner_key}
+        emails = {email_key(a.owner_email) for a in actions if a.owner_email}
+        found = cls()
+        if keys or emails:
+            clause = or_(m.User.key.in_(keys), func.lower(m.User.email).in_(emails))
+            for user in (await s.scalars(select(m.User).where(clause).order_by(m.User.key))).all():
+                found.by_key[user.key] = user.display_name
+                if user.email:
+                    found.by_email.setdefault(user.email.lower(), user.display_name)
+        return found
+
+    def name(self, a: ActionInput) -> str | None:
+        """The name the file gives, else the known user's (by key, then email); None if neither."""
+        if a.owner:
+            return a.owner
+        if a.owner_key and a.owner_key in self.by_key:
+            return self.by_key[a.owner_key]
+        return self.by_email.get(email_key(a.owner_email) or "")
+
+
+@dataclass
+class _Outcome:
+    themes_created: int = 0
+    themes_updated: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[KeptField] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Author:
+    key: str
+    name: str
+    note: str
+
+    def record(self, s: AsyncSession, action: m.Action, changes: dict[str, list[Any]], now: datetime) -> None:
+        """One history row for what an import changed on one action (its progress and RAG as they now are)."""
+        s.add(
+            m.ActionUpdate(
+                action_id=action.id,
+                author_key=self.key,
+                author_name=self.name,
+                at=now,
+                progress=action.progress,
+                rag=action.rag,
+                note=self.note,
+                kind="import",
+                status=action.status,
+                changes=changes,
+            )
+        )
+
+
+async def import_plan(
+    s: AsyncSession,
+    themes: Sequence[ThemeInput],
+    *,
+    sample: bool,
+    now: datetime,
+    author_key: str,
+    note: str = "",
+    overwrite: bool = False,
+    retire_missing: bool = False,
+    board_meetings: Sequence[date] = (),
+    require_admin: bool = False,
+) -> ImportResult:
+    """Upsert themes by code and actions by ref (the live copy of each: not carried forward); validation
+    is the caller's job.
+
+    A field of the file is set unless the action's value was changed in chat since the last import
+    (it differs from file_values, what that import wrote): then it is kept, unless `overwrite`. What an
+    import changes is recorded in each action's history, by `author_key`, with `note`. Live actions the
+    file does not have are reported as missing, and with `retire_missing` retired; a retired action the
+    file has is restored. The sample plan never retires anything, and the first real import replaces it
+    whole (its themes, actions and their updates), so a council's own plan is never mixed with invented
+    actions. With `require_admin`, only an admin may import.
     """
-    counts = {"tc": 0, "tu": 0, "ac": 0, "au": 0, "removed": 0}
-    if not sample:
-        counts["removed"] = await _drop_sample_plan(s)
+    user = await s.scalar(select(m.User).where(m.User.key == author_key))
+    if require_admin and (user is None or not user.is_admin):
+        raise PermissionDenied("import_plan", "admin")
+    author = _Author(author_key, user.display_name if user else author_key, note)
+    removed = 0 if sample else await _drop_sample_plan(s)
     existing_themes = {t.code: t for t in (await s.scalars(select(m.Theme))).all()}
-    existing_actions = {a.ref: a for a in (await s.scalars(select(m.Action))).all()}
+    live = {
+        a.ref: a
+        for a in (await s.scalars(select(m.Action).where(m.Action.status != CARRIED_FORWARD).order_by(m.Action.id)))
+    }
+    owners = await _Owners.of(s, themes)
     next_position = max((t.position for t in existing_themes.values()), default=-1) + 1
+    outcome = _Outcome()
+    in_file: set[str] = set()
     for theme_in in themes:
         theme = existing_themes.get(theme_in.code)
         if theme is None:
@@ -487,43 +609,142 @@ async def import_plan(s: AsyncSession, themes: Sequence[ThemeInput], *, sample: 
             next_position += 1
             s.add(theme)
             existing_themes[theme.code] = theme
-            counts["tc"] += 1
+            outcome.themes_created += 1
         else:
             theme.name = theme_in.name
             if theme_in.summary:
                 theme.summary = theme_in.summary
-            counts["tu"] += 1
+            outcome.themes_updated += 1
         await s.flush()
         for a in theme_in.actions:
-            values = dict(
-                theme_id=theme.id,
-                title=a.title,
-                description=a.description,
-                owner=a.owner,
-                owner_email=email_key(a.owner_email),
-                partners=",".join(a.partners),
-                plan_year=a.plan_year,
-                due=a.due,
-                status=a.status,
-                rag=a.rag,
-                progress=a.progress,
-            )
-            action = existing_actions.get(a.ref)
+            in_file.add(a.ref)
+            action = live.get(a.ref)
             if action is None:
-                action = m.Action(ref=a.ref, updated_at=now, **values)
+                values = _columns(a) | {"owner": owners.name(a) or a.owner_email or a.owner_key or ""}
+                action = m.Action(ref=a.ref, theme_id=theme.id, updated_at=now, **values)
+                action.file_values = {k: _json(v) for k, v in values.items()}
                 s.add(action)
-                existing_actions[a.ref] = action
-                counts["ac"] += 1
+                live[a.ref] = action
+                outcome.added.append(a.ref)
             else:
-                values = {k: v for k, v in values.items() if k not in OPTIONAL_ACTION_FIELDS or k in a.given}
-                changed = any(getattr(action, k) != v for k, v in values.items())
-                for k, v in values.items():
-                    setattr(action, k, v)
-                if changed:
-                    action.updated_at = now
-                counts["au"] += 1
+                _update(s, action, a, owners, outcome, author, now, overwrite=overwrite, record=not sample)
     await s.flush()
-    return ImportResult(counts["tc"], counts["tu"], counts["ac"], counts["au"], counts["removed"])
+    missing = sorted(ref for ref, a in live.items() if ref not in in_file and a.retired_at is None)
+    retired: list[str] = []
+    if retire_missing and not sample:
+        for ref in missing:
+            action = live[ref]
+            action.retired_at = now
+            action.updated_at = now
+            author.record(s, action, {"retired": [False, True]}, now)
+            retired.append(ref)
+    added_meetings = await _add_board_meetings(s, board_meetings, author_key, now)
+    await s.flush()
+    return ImportResult(
+        themes_created=outcome.themes_created,
+        themes_updated=outcome.themes_updated,
+        actions_created=len(outcome.added),
+        actions_updated=len(outcome.changed) + len(outcome.unchanged),
+        sample_actions_removed=removed,
+        added=tuple(outcome.added),
+        changed=tuple(outcome.changed),
+        unchanged=tuple(outcome.unchanged),
+        kept=tuple(outcome.kept),
+        missing=tuple(missing),
+        retired=tuple(retired),
+        restored=tuple(outcome.restored),
+        unreachable=tuple(await unreachable_owners(s)),
+        board_meetings_added=added_meetings,
+    )
+
+
+def _update(
+    s: AsyncSession,
+    action: m.Action,
+    a: ActionInput,
+    owners: _Owners,
+    outcome: _Outcome,
+    author: _Author,
+    now: datetime,
+    *,
+    overwrite: bool,
+    record: bool,
+) -> None:
+    """Set the fields the file gives on an existing action, keeping those changed in chat since the last
+    import (unless `overwrite`), and record what changed."""
+    values = {k: v for k, v in _columns(a).items() if k in a.given or k == "title"}
+    name = owners.name(a)
+    if name is None and any(k in values and values[k] != getattr(action, k) for k in ("owner_email", "owner_key")):
+        name = a.owner_email or a.owner_key  # someone nobody knows yet: the action shows how the file named them
+    if name is not None:
+        values["owner"] = name
+    last = dict(action.file_values or {})
+    wanted: dict[str, Any] = {}
+    kept: set[str] = set()
+    for k, v in values.items():
+        current = _json(getattr(action, k))
+        if _json(v) == current:
+            last[k] = current
+        elif k in last and last[k] != current and not overwrite:
+            kept.add(k)  # changed in chat since the last import
+        else:
+            wanted[k] = v
+    kept |= {_PAIRED[k] for k in kept if _PAIRED.get(k) in wanted}
+    changes: dict[str, list[Any]] = {}
+    for k in [k for k in values if k in kept]:
+        outcome.kept.append(KeptField(action.ref, k, _json(getattr(action, k)), _json(values[k])))
+    for k, v in wanted.items():
+        if k in kept:
+            continue
+        changes[k] = [_json(getattr(action, k)), _json(v)]
+        setattr(action, k, v)
+        last[k] = _json(v)
+    if action.retired_at is not None:
+        action.retired_at = None
+        changes["retired"] = [True, False]
+        outcome.restored.append(action.ref)
+    if last != (action.file_values or {}):
+        action.file_values = last
+    if not changes:
+        outcome.unchanged.append(action.ref)
+        return
+    action.updated_at = now
+    outcome.changed.append((action.ref, tuple(changes)))
+    if record:
+        author.record(s, action, changes, now)
+
+
+async def _add_board_meetings(
+    s: AsyncSession, days: Sequence[date], author_key: str, now: datetime
+) -> tuple[date, ...]:
+    """Add the Board meetings on `days` not already known; returns the days added, in order."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return ()
+    known = set((await s.scalars(select(m.BoardMeeting.on).where(m.BoardMeeting.on.in_(wanted)))).all())
+    added = tuple(day for day in wanted if day not in known)
+    for day in added:
+        s.add(m.BoardMeeting(on=day, note="", added_by=author_key, created_at=now))
+    return added
+
+
+async def unreachable_owners(s: AsyncSession) -> list[UnreachableOwner]:
+    """Owners of live actions (not retired, not carried forward) whom no known user matches by key or
+    by email (an owner named by neither can never be reached), in ref order."""
+    a = m.Action
+    known = (
+        select(m.User.id)
+        .where(
+            or_(m.User.key == a.owner_key, and_(a.owner_email.is_not(None), func.lower(m.User.email) == a.owner_email))
+        )
+        .exists()
+    )
+    stmt = (
+        select(a.ref, a.owner, a.owner_email, a.owner_key)
+        .where(a.retired_at.is_(None), a.status != CARRIED_FORWARD, ~known)
+        .order_by(a.ref)
+    )
+    return [UnreachableOwner(ref, owner, email, key) for ref, owner, email, key in (await s.execute(stmt)).all()]
 
 
 async def _drop_sample_plan(s: AsyncSession) -> int:

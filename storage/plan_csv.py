@@ -28,6 +28,7 @@ from storage.plan_file import (
     issues_of,
 )
 from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issue, show_key
+from storage.plan_notes import Reading
 
 #: CSV column -> ThemeInput field.
 _THEME_FIELDS = {"theme_code": "code", "theme_name": "name", "theme_summary": "summary"}
@@ -49,6 +50,7 @@ class _Reader:
 
     themes: dict[str, _Theme] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
+    reading: Reading = field(default_factory=Reading)
 
     @property
     def issues(self) -> list[PlanIssue]:
@@ -80,11 +82,14 @@ class _Reader:
         if any(cell.strip() for cell in cells[len(header) :]):
             self.add(number, "", PlanProblem.EXTRA_CELLS, cells=len(cells), columns=len(header))
         raw = {name: value for name, value in zip(header, cells, strict=False) if name in CSV_COLUMNS}
+        self.reading.row = number
         theme = self._theme(raw, number)
         if all(blank(raw.get(name)) for name in ACTION_KEYS):
             return  # a theme with no actions (yet)
         try:
-            action = ActionInput.model_validate({name: raw.get(name) for name in ACTION_KEYS})
+            action = ActionInput.model_validate(
+                {name: raw.get(name) for name in ACTION_KEYS}, context=self.reading.context()
+            )
         except ValidationError as error:
             self.add_all(number, error, ActionInput, {})
             action = None
@@ -100,7 +105,7 @@ class _Reader:
         if known and blank(given["name"]):
             given["name"] = known.theme.name
         try:
-            theme = ThemeInput.model_validate(given)
+            theme = ThemeInput.model_validate(given, context=self.reading.context())
         except ValidationError as error:
             self.add_all(number, error, ThemeInput, _THEME_COLUMNS)
             return None
@@ -124,13 +129,14 @@ class _Reader:
         return known
 
 
-def parse_csv(text: str) -> list[ThemeInput]:
-    """The plan in `text`, checked whole; PlanError lists every problem by row."""
+def parse_csv(text: str, reading: Reading | None = None) -> list[ThemeInput]:
+    """The plan in `text`, checked whole; PlanError lists every problem by row. `reading`: the plan year
+    for rows that give none, and where to note what was normalised."""
     try:
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     except csv.Error as exc:
         raise PlanError([issue("file", "", PlanProblem.NOT_CSV, detail=str(exc))]) from None
-    reader = _Reader()
+    reader = _Reader(reading=reading or Reading())
     header = reader.header(rows[0] if rows else [])
     for number, cells in enumerate(rows[1:], start=2):
         if any(cell.strip() for cell in cells):
@@ -152,7 +158,10 @@ def dump_csv(themes: Iterable[ThemeInput]) -> str:
         if not t.actions:
             writer.writerow(theme)
         for i, a in enumerate(t.actions):
-            row = a.model_dump(exclude_none=True) | {"partners": "; ".join(a.partners)}
+            row = a.model_dump(exclude_none=True) | {
+                "partners": "; ".join(a.partners),
+                "deputies": "; ".join(a.deputies),
+            }
             writer.writerow(theme | row | ({"theme_summary": ""} if i else {}))
     return out.getvalue()
 

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo
 
 from storage.enums import ALL_COUNCILS, ActionStatus, Council, Rag
+from storage.errors import InvalidInput
 from storage.plan_issues import Excerpt, PlanProblem, bad, excerpt
+from storage.plan_notes import NoteKind, note
+from storage.refs import user_key
 from storage.text import clean_text
 
 # Column sizes in storage.models.
@@ -24,6 +27,8 @@ NAME_MAX = 200
 TITLE_MAX = 300
 OWNER_MAX = 200
 EMAIL_MAX = 254
+KEY_MAX = 200
+DEPUTIES_MAX = 1000
 
 ALL_PARTNERS: tuple[str, ...] = tuple(c.value for c in ALL_COUNCILS)
 #: The councils as their staff write them (lower case, spaces collapsed, full stops dropped).
@@ -66,6 +71,8 @@ _PLAN_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UK_DATE = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?: 00:00(?::00)?)?")
 _PROGRESS = re.compile(r"([0-9]{1,3})\s*%?")
+#: What an identity key looks like (storage.refs.user_key has the rule): slack:U..., teams:..., local:name.
+_USER_KEY = re.compile(r"(?:slack|teams|local):\S+", re.IGNORECASE)
 
 
 def blank(value: Any) -> bool:
@@ -97,6 +104,21 @@ def line(limit: int) -> Callable[[Any], str]:
     return check
 
 
+class _Missing:
+    def __repr__(self) -> str:
+        return "OWNER_MISSING"
+
+
+#: Put in place of the owner (by storage.plan_file) when an action names none in owner, owner_email or owner_key.
+OWNER_MISSING: Any = _Missing()
+
+
+def owner(value: Any) -> str:
+    if value is OWNER_MISSING:
+        raise bad(PlanProblem.NO_OWNER)
+    return line(OWNER_MAX)(value)
+
+
 def theme_code(value: Any) -> str:
     code = text(value, multiline=False).upper()
     if not _THEME_CODE.fullmatch(code):
@@ -118,7 +140,52 @@ def email(value: Any) -> str:
     return address
 
 
-def partners(value: Any) -> tuple[str, ...]:
+def looks_like_email(value: Any) -> bool:
+    return isinstance(value, str) and bool(_EMAIL.fullmatch(value.strip()))
+
+
+def looks_like_key(value: Any) -> bool:
+    return isinstance(value, str) and bool(_USER_KEY.fullmatch(value.strip()))
+
+
+def identity_key(value: Any) -> str:
+    """A chat identity as stored: 'Slack:U012AB3CD ' -> 'slack:U012AB3CD', 'local:Sam' -> 'local:sam'."""
+    raw = text(value, multiline=False)
+    try:
+        key = user_key(raw)
+    except InvalidInput:
+        raise bad(PlanProblem.NOT_USER_KEY, value=excerpt(value)) from None
+    if len(key) > KEY_MAX:
+        raise bad(PlanProblem.TOO_LONG, length=len(key), limit=KEY_MAX)
+    return key
+
+
+def deputies(value: Any) -> tuple[str, ...]:
+    """Identity keys or emails, as a list or as text separated by ; or ,; each once, in the order given."""
+    if isinstance(value, tuple | list):
+        names = list(value)
+    elif isinstance(value, str):
+        names = re.split(r"[;,]", value)
+    else:
+        raise bad(PlanProblem.NOT_DEPUTY, value=excerpt(value))
+    chosen: list[str] = []
+    for name in names:
+        if blank(name):
+            continue
+        if looks_like_key(name):
+            who = identity_key(name)
+        elif looks_like_email(name):
+            who = email(name)
+        else:
+            raise bad(PlanProblem.NOT_DEPUTY, value=excerpt(name))
+        if who not in chosen:
+            chosen.append(who)
+    if len(",".join(chosen)) > DEPUTIES_MAX:
+        raise bad(PlanProblem.TOO_LONG, length=len(",".join(chosen)), limit=DEPUTIES_MAX)
+    return tuple(chosen)
+
+
+def partners(value: Any, info: ValidationInfo | None = None) -> tuple[str, ...]:
     """Council names as a list or as text separated by ; or , (any case); at least one, in a fixed order."""
     if isinstance(value, tuple | list):
         names = list(value)
@@ -132,8 +199,11 @@ def partners(value: Any) -> tuple[str, ...]:
         key = " ".join(text(name, multiline=False).lower().replace(".", "").split())
         if key in ALL_PARTNER_WORDS:
             chosen.update(ALL_PARTNERS)
+            note(info, NoteKind.COUNCIL, name.strip(), ", ".join(ALL_PARTNERS))
         elif key in COUNCILS:
             chosen.add(COUNCILS[key])
+            if key != COUNCILS[key].lower():
+                note(info, NoteKind.COUNCIL, name.strip(), COUNCILS[key])
         elif key:
             unknown.append(excerpt(name))
     if unknown:
@@ -144,6 +214,10 @@ def partners(value: Any) -> tuple[str, ...]:
 
 
 def plan_year(value: Any) -> str:
+    """A plan year like 2019/20. None: the file gave none and none could be worked out (see
+    storage.plan_file.ActionInput)."""
+    if value is None:
+        raise bad(PlanProblem.NO_PLAN_YEAR)
     year = text(value, multiline=False)
     match = _PLAN_YEAR.fullmatch(year)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
@@ -151,15 +225,24 @@ def plan_year(value: Any) -> str:
     return year
 
 
-def due(value: Any) -> date:
+def financial_year(day: date) -> str:
+    """The plan year (April to March) a day falls in: 30/06/2020 -> 2020/21, 15/03/2021 -> 2020/21."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def due(value: Any, info: ValidationInfo | None = None) -> date:
+    """A date: ISO (2020-06-30) or UK (30/06/2020, 30.06.2020, as Excel writes them on a UK machine)."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     day = text(value, multiline=False)
     try:
         if _DATE.fullmatch(day):
             return date.fromisoformat(day)
-        if match := _UK_DATE.fullmatch(day):  # dd/mm/yyyy, as Excel writes dates on a UK machine
-            return date(int(match[3]), int(match[2]), int(match[1]))
+        if match := _UK_DATE.fullmatch(day):
+            read = date(int(match[3]), int(match[2]), int(match[1]))
+            note(info, NoteKind.UK_DATE, day, read.isoformat())
+            return read
     except ValueError:
         pass
     raise bad(PlanProblem.NOT_DATE, value=excerpt(value))
@@ -170,12 +253,16 @@ def status_key(value: Any) -> str:
     return " ".join(text(value, multiline=False).lower().replace("_", " ").replace("-", " ").split())
 
 
-def status(value: Any) -> str:
+def status(value: Any, info: ValidationInfo | None = None) -> str:
     """An ActionStatus value, from its own words or the ones owners use ('On track', 'Done', 'On hold')."""
+    key = status_key(value)
     try:
-        return STATUS_WORDS[status_key(value)]
+        read = STATUS_WORDS[key]
     except KeyError:
         raise bad(PlanProblem.NOT_STATUS, value=excerpt(value), allowed=tuple(s.value for s in ActionStatus)) from None
+    if key != read:
+        note(info, NoteKind.STATUS_WORD, value.strip() if isinstance(value, str) else value, read)
+    return read
 
 
 def percent(value: Any) -> int:
@@ -204,16 +291,27 @@ def flag(value: Any) -> bool:
     return value
 
 
+def _noting(rule: Callable[[Any, ValidationInfo | None], Any]) -> BeforeValidator:
+    """The rule as a validator that is handed pydantic's ValidationInfo (the Reading to note in)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        return rule(value, info)
+
+    return BeforeValidator(check)
+
+
 Text = Annotated[str, BeforeValidator(text)]
 Name = Annotated[str, BeforeValidator(line(NAME_MAX))]
 Title = Annotated[str, BeforeValidator(line(TITLE_MAX))]
-Owner = Annotated[str, BeforeValidator(line(OWNER_MAX))]
+Owner = Annotated[str, BeforeValidator(owner)]
 ThemeCode = Annotated[str, BeforeValidator(theme_code)]
 ActionRef = Annotated[str, BeforeValidator(action_ref)]
 Email = Annotated[str, BeforeValidator(email)]
-Partners = Annotated[tuple[str, ...], BeforeValidator(partners)]
+UserKey = Annotated[str, BeforeValidator(identity_key)]
+Deputies = Annotated[tuple[str, ...], BeforeValidator(deputies)]
+Partners = Annotated[tuple[str, ...], _noting(partners)]
 PlanYear = Annotated[str, BeforeValidator(plan_year)]
-Due = Annotated[date, BeforeValidator(due)]
-Status = Annotated[str, BeforeValidator(status)]
+Due = Annotated[date, _noting(due)]
+Status = Annotated[str, _noting(status)]
 RagRating = Annotated[str, BeforeValidator(rag)]
 Flag = Annotated[bool, BeforeValidator(flag)]

@@ -13,16 +13,28 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from storage.enums import ActionStatus, Rag
 from storage.plan_fields import (
     ALL_PARTNERS,
+    OWNER_MISSING,
     ActionRef,
+    Deputies,
     Due,
     Email,
     Flag,
@@ -35,15 +47,23 @@ from storage.plan_fields import (
     Text,
     ThemeCode,
     Title,
+    UserKey,
     action_ref,
     blank,
+    due,
+    financial_year,
+    looks_like_email,
+    looks_like_key,
     percent,
     theme_code,
 )
 from storage.plan_issues import PlanIssue, PlanProblem, bad, issue, show_key
+from storage.plan_notes import NoteKind, Reading, ReadNote, reading_of
+from storage.records import UnreachableOwner
 
-DEFAULT_PLAN_YEAR = "2019/20"
 COMPLETE = ActionStatus.COMPLETE.value
+#: Stands in for the plan year of an action whose due date is wrong: that problem is the one reported.
+_YEAR_OF_A_BAD_DATE = "2019/20"
 
 
 class _PlanModel(BaseModel):
@@ -59,22 +79,51 @@ class _PlanModel(BaseModel):
         return data
 
 
+def _given(data: Mapping[str, Any], key: str) -> bool:
+    return key in data and not blank(data[key])
+
+
 class ActionInput(_PlanModel):
     """One action of the plan. A field left out of the file takes its default for a new action and
-    leaves an existing action's own value alone (see `given`)."""
+    leaves an existing action's own value alone (see `given`).
+
+    The owner is named by any of owner (a name, or an email or identity key, read as owner_email or
+    owner_key), owner_email and owner_key. A blank plan year is the one given for the import (the
+    Reading's), else the financial year of the due date, else a problem."""
 
     ref: ActionRef
     title: Title
     description: Text = ""
-    owner: Owner
+    owner: Owner | None = None
     owner_email: Email | None = None
+    owner_key: UserKey | None = None
+    #: Others who may post updates: identity keys or emails.
+    deputies: Deputies = ()
     partners: Partners = ALL_PARTNERS
-    plan_year: PlanYear = DEFAULT_PLAN_YEAR
+    plan_year: PlanYear = Field(default=None, validate_default=True)
+    start: Due | None = None
     due: Due | None = None
     status: Status = ActionStatus.NOT_STARTED.value
     #: 0-100; left out, 100 for a complete action and 0 otherwise.
     progress: int = Field(default=None, validate_default=True)
     rag: RagRating = Rag.GREEN.value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read(cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> ActionInput:
+        """Work out the owner's fields and the plan year; label the notes of the fields with the ref."""
+        reading = reading_of(info)
+        outer = reading.begin() if reading is not None else []
+        ref = None
+        try:
+            if isinstance(data, Mapping):
+                data = _owner_and_year(dict(data), reading)
+            action = handler(data)
+            ref = action.ref
+            return action
+        finally:
+            if reading is not None:
+                reading.end(outer, ref)
 
     @field_validator("progress", mode="before")
     @classmethod
@@ -98,6 +147,34 @@ class ActionInput(_PlanModel):
         return given | {"progress"} if self.status == COMPLETE else given
 
 
+def _owner_and_year(data: dict[str, Any], reading: Reading | None) -> dict[str, Any]:
+    if _given(data, "owner"):
+        cell = data["owner"]
+        for looks_like, key in ((looks_like_key, "owner_key"), (looks_like_email, "owner_email")):
+            if looks_like(cell) and not _given(data, key):
+                data[key] = data.pop("owner")
+                if reading is not None:
+                    reading.note(NoteKind.OWNER_IDENTITY, "owner", cell.strip(), key)
+                break
+    elif not _given(data, "owner_email") and not _given(data, "owner_key"):
+        data["owner"] = OWNER_MISSING
+    if _given(data, "plan_year"):
+        return data
+    if reading is not None and reading.plan_year:
+        data["plan_year"] = reading.plan_year
+        reading.note(NoteKind.PLAN_YEAR_GIVEN, "plan_year", None, reading.plan_year)
+    elif _given(data, "due"):
+        try:
+            day = due(data["due"])  # the due field notes how it was written
+        except PydanticCustomError:
+            data["plan_year"] = _YEAR_OF_A_BAD_DATE
+        else:
+            data["plan_year"] = financial_year(day)
+            if reading is not None:
+                reading.note(NoteKind.PLAN_YEAR_FROM_DUE, "plan_year", None, data["plan_year"])
+    return data
+
+
 class ThemeInput(_PlanModel):
     code: ThemeCode
     name: Name
@@ -110,15 +187,53 @@ class PlanFile(_PlanModel):
 
     themes: list[ThemeInput]
     sample: Flag = False
+    #: Dates of the MKS Shared Services Board meetings (ISO or UK).
+    board_meetings: tuple[Due, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRead:
+    """A plan file as read: its themes, what the reader normalised, and (YAML only) the Board meetings."""
+
+    themes: list[ThemeInput]
+    notes: tuple[ReadNote, ...] = ()
+    board_meetings: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeptField:
+    """A field the file would have changed but that was changed in chat since the last import: kept."""
+
+    ref: str
+    field: str
+    current: Any
+    in_file: Any
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """What an import did (or, in a dry run, would do). Refs in file order, except `missing`, `retired`
+    and `unreachable`, in ref order. `changed` pairs a ref with the fields it changed."""
+
     themes_created: int
     themes_updated: int
     actions_created: int
+    #: Actions of the file that were already in the plan (changed or not).
     actions_updated: int
     sample_actions_removed: int = 0
+    added: tuple[str, ...] = ()
+    changed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unchanged: tuple[str, ...] = ()
+    kept: tuple[KeptField, ...] = ()
+    #: Live actions of the plan that the file does not have.
+    missing: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+    #: Retired actions that the file brought back.
+    restored: tuple[str, ...] = ()
+    #: Owners of live actions nobody can reach in chat (no known user by their key or email).
+    unreachable: tuple[UnreachableOwner, ...] = ()
+    board_meetings_added: tuple[date, ...] = ()
+    dry_run: bool = False
 
 
 def _keys(model: type[BaseModel]) -> tuple[str, ...]:
@@ -248,14 +363,15 @@ __all__ = [
     "CSV_COLUMNS",
     "CSV_REQUIRED",
     "CSV_THEME_COLUMNS",
-    "DEFAULT_PLAN_YEAR",
     "OPTIONAL_ACTION_FIELDS",
     "THEME_KEYS",
     "TOP_KEYS",
     "ActionInput",
     "ImportResult",
+    "KeptField",
     "Loc",
     "PlanFile",
+    "PlanRead",
     "Registry",
     "ThemeInput",
     "closest",

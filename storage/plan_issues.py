@@ -58,10 +58,14 @@ class PlanProblem(StrEnum):
     NOT_THEME_CODE = "not_theme_code"  # value
     NOT_ACTION_REF = "not_action_ref"  # value
     NOT_EMAIL = "not_email"  # value
+    NOT_USER_KEY = "not_user_key"  # value
+    NOT_DEPUTY = "not_deputy"  # value: a deputy that is neither an identity key nor an email
+    NO_OWNER = "no_owner"  # none of owner, owner_email, owner_key given
     NOT_COUNCIL_LIST = "not_council_list"  # value
     UNKNOWN_PARTNERS = "unknown_partners"  # values: Excerpts, allowed: the councils
     NO_PARTNER = "no_partner"
     NOT_PLAN_YEAR = "not_plan_year"  # value
+    NO_PLAN_YEAR = "no_plan_year"  # no plan year, no due date and none given for the import
     NOT_DATE = "not_date"  # value
     NOT_STATUS = "not_status"  # value, allowed: the statuses
     NOT_PERCENT = "not_percent"  # value

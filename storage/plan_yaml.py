@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from storage.plan_file import ActionInput, Loc, PlanFile, Registry, ThemeInput, file_order, issues_of
 from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issue
+from storage.plan_notes import Reading
 
 
 class _DuplicateKey(yaml.constructor.ConstructorError):
@@ -90,14 +91,15 @@ def _cross_check(data: Any) -> Registry:
     return registry
 
 
-def parse_yaml(text: str) -> list[ThemeInput]:
-    """The plan in `text`, checked whole; PlanError lists every problem in file order."""
+def parse_yaml(text: str, reading: Reading | None = None) -> PlanFile:
+    """The plan in `text`, checked whole; PlanError lists every problem in file order. `reading`: the
+    plan year for actions that give none, and where to note what was normalised."""
     data = _load(text)
     if data is None:
         raise PlanError([issue("file", "", PlanProblem.EMPTY_FILE)])
     found: list[tuple[Loc, PlanIssue]] = []
     try:
-        plan = PlanFile.model_validate(data)
+        plan = PlanFile.model_validate(data, context=(reading or Reading()).context())
     except ValidationError as error:
         found += issues_of(error, PlanFile, "top level")
     found += _cross_check(data).issues
@@ -105,11 +107,12 @@ def parse_yaml(text: str) -> list[ThemeInput]:
         raise PlanError(issue for _, issue in sorted(found, key=lambda pair: file_order(pair[0])))
     if not plan.themes:
         raise PlanError([issue("file", "", PlanProblem.NO_THEMES)])
-    return plan.themes
+    return plan
 
 
 def _action(a: ActionInput) -> dict[str, Any]:
-    return a.model_dump(exclude_none=True) | {"partners": list(a.partners)}
+    data = a.model_dump(exclude_none=True) | {"partners": list(a.partners), "deputies": list(a.deputies)}
+    return data if a.deputies else {k: v for k, v in data.items() if k != "deputies"}
 
 
 def dump_yaml(themes: Iterable[ThemeInput]) -> str:

@@ -118,6 +118,16 @@ class ActionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreachableOwner:
+    """A live action whose owner nobody can reach in chat: no known user has its owner_key or owner_email."""
+
+    ref: str
+    owner: str
+    owner_email: str | None
+    owner_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class UserRecord:
     key: str
     display_name: str

@@ -4,6 +4,7 @@ plan, tickets, outbox, channels) hold the queries. Frozen records out; storage.e
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from storage.records import (
     ThemeRecord,
     ThemeSummary,
     TicketRecord,
+    UnreachableOwner,
     UserRecord,
 )
 from storage.refs import TicketRef, user_key
@@ -244,14 +246,53 @@ class Store:
             self._summaries.clear()
 
     async def import_plan(
-        self, themes: Sequence[ThemeInput], *, sample: bool = False, now: datetime | None = None
+        self,
+        themes: Sequence[ThemeInput],
+        *,
+        sample: bool = False,
+        now: datetime | None = None,
+        author_key: str = "local:import",
+        note: str = "",
+        overwrite: bool = False,
+        retire_missing: bool = False,
+        board_meetings: Sequence[date] = (),
+        require_admin: bool = False,
+        dry_run: bool = False,
     ) -> ImportResult:
-        """Upsert themes by code and actions by ref, all or nothing (see plan.import_plan)."""
-        try:
-            async with self._write.begin() as s:
-                return await plan.import_plan(s, themes, sample=sample, now=now or utcnow())
-        finally:
-            self._summaries.clear()
+        """Upsert themes by code and actions by ref, all or nothing (see plan.import_plan for the rules).
+        With `dry_run` the same work is done in a transaction that is rolled back: the result says what
+        the import would do, and nothing is written."""
+        async with self._write() as s:
+            transaction = await s.begin()
+            try:
+                result = await plan.import_plan(
+                    s,
+                    themes,
+                    sample=sample,
+                    now=now or utcnow(),
+                    author_key=author_key,
+                    note=note,
+                    overwrite=overwrite,
+                    retire_missing=retire_missing,
+                    board_meetings=board_meetings,
+                    require_admin=require_admin,
+                )
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if dry_run:
+                await transaction.rollback()
+                return replace(result, dry_run=True)
+            try:
+                await transaction.commit()
+            finally:
+                self._summaries.clear()
+            return result
+
+    async def unreachable_owners(self) -> list[UnreachableOwner]:
+        """Owners of live actions whom nobody can reach in chat: no known user has their key or email."""
+        async with self._read() as s:
+            return await plan.unreachable_owners(s)
 
     async def export_plan(self) -> list[tuple[ThemeRecord, list[ActionRecord]]]:
         async with self._read() as s:

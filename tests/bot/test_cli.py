@@ -99,7 +99,9 @@ def test_plan_export_import_round_trip(ictbot, tmp_path):
     edited.write_text(yaml.safe_dump(plan, sort_keys=False))
     imported = ictbot("plan", "import", str(edited))
     assert imported.returncode == 0, imported.stderr
-    assert "29 actions created" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
+    assert (
+        "Actions: 29 added, 0 changed" in imported.stdout and "sample plan (29 actions) was replaced" in imported.stdout
+    )
     ref = plan["themes"][2]["actions"][0]["ref"]
     assert "Renamed by the Board" in ictbot("chat", "--as", "pat", f"status {ref}").stdout
 
@@ -112,7 +114,7 @@ def test_plan_import_of_a_bad_file_reports_every_error_and_imports_nothing(ictbo
         "    name: Zebra\n"
         "    actions:\n"
         "      - {ref: ZZ-01, title: One, owner: A, due: 2019-13-01}\n"
-        "      - {ref: ZZ-02, title: Two, owner: B, progress: 150}\n"
+        "      - {ref: ZZ-02, title: Two, owner: B, plan_year: 2019/20, progress: 150}\n"
     )
     result = ictbot("plan", "import", str(bad))
     assert result.returncode == 2 and "nothing imported" in result.stderr
@@ -128,7 +130,7 @@ def test_plan_import_first_is_never_overwritten_by_the_sample(ictbot, tmp_path):
     own = tmp_path / "own.yaml"
     own.write_text(
         "themes:\n  - code: RS\n    name: Our own resilience\n    actions:\n"
-        "      - {ref: RS-01, title: Our firewall, owner: Us}\n"
+        "      - {ref: RS-01, title: Our firewall, owner: Us, plan_year: 2019/20}\n"
     )
     assert ictbot("plan", "import", str(own)).returncode == 0
     status = ictbot("chat", "--as", "pat", "status").stdout
@@ -199,3 +201,77 @@ def test_an_unconfigured_channel_is_not_imported(tmp_path):
     slack = Settings(_env_file=None, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", ICTBOT_TEAMS_ENABLED=False)
     [setup] = channel_setups(slack)
     assert setup.__name__ == "setup_slack"
+
+
+PLAN_CSV_ROWS = [
+    "theme_code,theme_name,ref,title,owner,owner_email,partners,due,plan_year,status,progress",
+    "RS,Resilient solutions,RS-01,Caf\u00e9 Wi-Fi \u2013 \u00a3 review,Zo\u00eb Hart,zoe@midkent.gov.uk,TWBC,30/06/2020,,On track,40",
+    "RS,Resilient solutions,RS-02,Backups,Sam,,MBC; SBC,,,Not yet started,0",
+    "RS,Resilient solutions,RS-03,Firewalls,Lee,,all,15/03/2021,,Done,100",
+]
+
+
+def _cp1252_plan(tmp_path: Path, rows: list[str], name: str = "plan.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    return path
+
+
+def test_plan_import_of_an_excel_csv_reports_how_it_was_read(ictbot, tmp_path):
+    path = _cp1252_plan(tmp_path, PLAN_CSV_ROWS)
+
+    refused = ictbot("plan", "import", str(path))
+    assert refused.returncode == 2 and "row 3, field plan_year: give a plan year or a due date" in refused.stderr
+
+    result = ictbot("plan", "import", str(path), "--plan-year", "2020/21")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Actions: 3 added, 0 changed, 0 unchanged." in out
+    assert "The file was read as Windows-1252 text (Excel's plain CSV), not UTF-8." in out
+    assert "status 'On track' read as 'in progress' (1 row: 2)" in out
+    assert "partners 'TWBC' read as Tunbridge Wells (1 row: 2)" in out
+    assert "due: 2 UK dates read day first, e.g. '30/06/2020' as 30 June 2020 (2 rows: 2, 4)" in out
+    assert "plan_year blank: 2020/21, from --plan-year (3 rows: 2, 3, 4)" in out
+    assert "RS-02 Sam: no email or chat identity given" in out
+    status = ictbot("chat", "--as", "pat", "status RS-01").stdout
+    assert "Caf\u00e9 Wi-Fi \u2013 \u00a3 review" in status
+
+
+def test_plan_reimport_keeps_what_an_owner_posted_until_overwritten(ictbot, tmp_path):
+    rows = [
+        row.replace(",,On track", ",2020/21,On track").replace(",,Not yet", ",2020/21,Not yet") for row in PLAN_CSV_ROWS
+    ]
+    path = _cp1252_plan(tmp_path, rows)
+    assert ictbot("plan", "import", str(path), "--as", "local:ada").returncode == 0
+    posted = ictbot("chat", "--as", "zoe", "--email", "zoe@midkent.gov.uk", "update RS-01 60 amber Supplier late")
+    assert posted.returncode == 0, posted.stdout
+
+    dry = ictbot("plan", "import", str(path), "--dry-run")
+    assert dry.stdout.startswith("Dry run of") and "RS-01: progress 60 (the file says 40)" in dry.stdout
+    kept = ictbot("plan", "import", str(path))
+    assert "Kept (changed in chat since the last import):" in kept.stdout and "--overwrite" in kept.stdout
+    assert "60%" in ictbot("chat", "--as", "pat", "status RS-01").stdout
+
+    overwritten = ictbot("plan", "import", str(path), "--overwrite", "--as", "local:ada")
+    assert "Changed: RS-01 (progress)." in overwritten.stdout
+    history = ictbot("chat", "--as", "pat", "history RS-01").stdout
+    assert "Imported from plan.csv" in history
+
+
+def test_plan_import_retires_missing_actions_only_when_asked(ictbot, tmp_path):
+    rows = [
+        row.replace(",,On track", ",2020/21,On track").replace(",,Not yet", ",2020/21,Not yet") for row in PLAN_CSV_ROWS
+    ]
+    assert ictbot("plan", "import", str(_cp1252_plan(tmp_path, rows))).returncode == 0
+    shorter = _cp1252_plan(tmp_path, rows[:2], "shorter.csv")
+
+    listed = ictbot("plan", "import", str(shorter))
+    assert "Not in the file, still in the plan: RS-02, RS-03." in listed.stdout
+    assert "import the file again with --retire-missing" in listed.stdout
+
+    retired = ictbot("plan", "import", str(shorter), "--retire-missing")
+    assert retired.returncode == 0 and "Retired (not in the file): RS-02, RS-03." in retired.stdout
+
+    bad_year = ictbot("plan", "import", str(shorter), "--plan-year", "2020-21")
+    assert bad_year.returncode == 2 and "--plan-year: '2020-21' is not a plan year like 2019/20" in bad_year.stderr

@@ -370,7 +370,8 @@ async def test_status_says_when_it_shows_the_sample_plan(person, seeded_store):
     assert "SAMPLE DATA" in await person("Pat").say("status")
     await seeded_store.import_plan(
         parse_plan(
-            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n      - {ref: RS-01, title: Ours, owner: Us}\n",
+            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n"
+            "      - {ref: RS-01, title: Ours, owner: Us, plan_year: 2019/20}\n",
             "yaml",
         )
     )
@@ -400,7 +401,7 @@ async def test_a_council_theme_with_a_longer_code_works_end_to_end(person, admin
     await seeded_store.import_plan(
         parse_plan(
             "themes:\n  - code: GOV\n    name: Governance\n    actions:\n"
-            "      - {ref: GOV-01, title: Board reporting, owner: Ada}\n",
+            "      - {ref: GOV-01, title: Board reporting, owner: Ada, plan_year: 2019/20}\n",
             "yaml",
         )
     )

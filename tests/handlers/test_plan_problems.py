@@ -125,7 +125,7 @@ def test_a_date_that_does_not_exist_is_reported_in_words():
     ],
 )
 def test_action_field_problems_in_words(action, expected):
-    text = f"themes: [{{code: WF, name: W, actions: [{action}]}}]"
+    text = f"themes: [{{code: WF, name: W, actions: [{action.replace('{', '{plan_year: 2019/20, ', 1)}]}}]"
 
     assert report(text, "yaml") == f"themes[0].actions[0], field {expected}"
 
@@ -133,19 +133,20 @@ def test_action_field_problems_in_words(action, expected):
 def test_csv_problems_in_words():
     text = textwrap.dedent(
         """\
-        theme_code,theme_name,theme_summary,ref,title,owner,due,progress,rag,colour
-        WF,Workforce,One,WF-01,Laptops,Gemma Adeyemi,2019-13-01,,,
-        WF,Workforce,,WF-02,Wi-Fi,,,150,,
+        theme_code,theme_name,theme_summary,ref,title,owner,due,progress,rag,colour,plan_year
+        WF,Workforce,One,WF-01,Laptops,Gemma Adeyemi,2019-13-01,,,,
+        WF,Workforce,,WF-02,Wi-Fi,,,150,,,
 
-        WF,Another name,Two,WF-01,Again,Chris Woodward,,,pink,
-        w1,Bad code,,RS-01,PSN,Priya Shah,,,,
+        WF,Another name,Two,WF-01,Again,Chris Woodward,,,pink,,2019/20
+        w1,Bad code,,RS-01,PSN,Priya Shah,,,,,2019/20
         """
     )
 
     assert report(text, "csv").splitlines() == [
         "row 1, field colour: unknown column (expected " + ", ".join(CSV_COLUMNS) + ")",
         "row 2, field due: '2019-13-01' is not a date (use YYYY-MM-DD)",
-        "row 3, field owner: required",
+        "row 3, field owner: required: give the owner's name, email or chat identity (owner_email, owner_key)",
+        "row 3, field plan_year: give a plan year or a due date",
         "row 3, field progress: '150' is not a whole number from 0 to 100",
         "row 5, field theme_name: 'Another name' differs from 'Workforce' given for WF on row 2",
         "row 5, field theme_summary: differs from the summary given for WF on row 2",
@@ -159,7 +160,7 @@ def test_csv_problems_in_words():
     ("text", "expected"),
     [
         ("", "row 1: expected a header row: " + ", ".join(CSV_COLUMNS)),
-        ("theme_code,ref,title\n", "row 1: missing column(s): theme_name, owner"),
+        ("theme_code,ref,title\n", "row 1: missing column(s): theme_name"),
         ("theme_code,theme_name,ref,title,owner\n", "file: the plan has no themes"),
         (
             "theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,O,extra\n",
@@ -186,7 +187,7 @@ def test_csv_shape_problems_in_words(text, expected):
         ("- code: WF\n", "top level: expected a mapping with a 'themes' list"),
         ("themes: WF\n", "top level, field themes: must be a list of themes"),
         ("sample: true\n", "top level, field themes: required: a list of themes"),
-        ("plan: []\n", "top level, field plan: unknown key (expected themes, sample)"),
+        ("plan: []\n", "top level, field plan: unknown key (expected themes, sample, board_meetings)"),
         ("themes: []\n", "file: the plan has no themes"),
         ("themes: [WF]\n", "themes[0]: expected a theme with code, name, summary, actions"),
         (
@@ -248,12 +249,12 @@ def test_a_csv_with_other_columns_shows_none_of_its_rows():
     text = report("username,password,notes\nalice,hunter2-very-secret,the safe code is 1234\n", "csv")
 
     assert "hunter2" not in text and "1234" not in text
-    assert text.splitlines()[-1] == "row 1: missing column(s): theme_code, theme_name, ref, title, owner"
+    assert text.splitlines()[-1] == "row 1: missing column(s): theme_code, theme_name, ref, title"
 
 
 def test_a_long_value_is_quoted_only_by_its_first_characters():
     secret = "a" * SHOW_MAX + "THE REST OF THE FILE"
-    text = f"theme_code,theme_name,ref,title,owner,due\nWF,W,WF-01,T,O,{secret}\nWF,W,{secret},T,O,\n"
+    text = f"theme_code,theme_name,ref,title,owner,due\nWF,W,WF-01,T,O,{secret}\nWF,W,{secret},T,O,2020-01-01\n"
 
     with pytest.raises(PlanError) as error:
         parse_plan(text, "csv")
@@ -267,7 +268,7 @@ def test_a_long_value_is_quoted_only_by_its_first_characters():
 def test_a_long_unknown_key_is_cut_too():
     text = report("themes: [{code: WF, name: W}]\nthe-whole-first-line-of-somebody-elses-file: 1\n", "yaml")
 
-    assert text == "top level, field the-whole-first-line...: unknown key (expected themes, sample)"
+    assert text == "top level, field the-whole-first-line...: unknown key (expected themes, sample, board_meetings)"
 
 
 @pytest.mark.parametrize("name", ["plan.csv", "plan.yaml"])
@@ -283,7 +284,7 @@ def test_a_binary_file_is_refused_without_showing_it(tmp_path, name):
 
 
 def test_nul_and_control_characters_in_words():
-    csv_text = "theme_code,theme_name,ref,title,owner,description\nWF,W,WF-01,Fire\x00walls,O,ok\n"
+    csv_text = "theme_code,theme_name,ref,title,owner,description,due\nWF,W,WF-01,Fire\x00walls,O,ok,2020-01-01\n"
 
     assert report(csv_text, "csv") == (
         "row 2, field title: contains a NUL character, which text never has (is this a binary file?)"

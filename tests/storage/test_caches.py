@@ -73,7 +73,11 @@ PLAN = [
     ThemeInput(
         code="RS",
         name="Resilient solutions",
-        actions=(ActionInput(ref="RS-01", title="Firewalls", owner="Sam", owner_email="sam@mk.gov.uk", rag="red"),),
+        actions=(
+            ActionInput(
+                ref="RS-01", title="Firewalls", owner="Sam", owner_email="sam@mk.gov.uk", plan_year="2019/20", rag="red"
+            ),
+        ),
     )
 ]
 
@@ -89,7 +93,7 @@ async def test_status_figures_are_read_from_the_cache_until_the_plan_changes(sto
 async def test_an_import_is_seen_by_the_next_status(store: Store):
     await store.import_plan(PLAN)
     [rs] = await store.theme_summaries(DAY)
-    more = ActionInput(ref="RS-02", title="Backups", owner="Kim", rag="green")
+    more = ActionInput(ref="RS-02", title="Backups", owner="Kim", plan_year="2019/20", rag="green")
     await store.import_plan([ThemeInput(code="RS", name="Resilient solutions", actions=(more,))])
     await store.import_plan([ThemeInput(code="WF", name="Workforce")])
     [rs_after, wf] = await store.theme_summaries(DAY)

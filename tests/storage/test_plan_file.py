@@ -55,7 +55,12 @@ def test_a_link_to_a_password_file_is_refused_without_showing_it(tmp_path, passw
         assert error.value.errors[0].problem == PlanProblem.UNKNOWN_COLUMN
     else:
         assert error.value.errors == [
-            PlanIssue("top level", "", PlanProblem.NOT_A_MAPPING, {"shape": "plan", "keys": ("themes", "sample")})
+            PlanIssue(
+                "top level",
+                "",
+                PlanProblem.NOT_A_MAPPING,
+                {"shape": "plan", "keys": ("themes", "sample", "board_meetings")},
+            )
         ]
 
 
@@ -71,7 +76,9 @@ def test_a_csv_with_other_columns_names_them_and_shows_none_of_its_rows():
 
 def test_a_long_value_is_quoted_only_by_its_first_characters():
     secret = "a" * SHOW_MAX + "THE REST OF THE FILE"
-    text = f"theme_code,theme_name,ref,title,owner,due\nWF,W,WF-01,T,O,{secret}\nWF,W,{secret},T,O,\n"
+    text = (
+        f"theme_code,theme_name,ref,title,owner,due,plan_year\nWF,W,WF-01,T,O,{secret},\nWF,W,{secret},T,O,,2019/20\n"
+    )
 
     with pytest.raises(PlanError) as error:
         parse_plan(text, "csv")
@@ -125,7 +132,7 @@ def test_a_file_that_is_neither_utf8_nor_windows_1252_names_the_first_bad_byte(t
 
 
 def test_a_nul_is_refused_with_its_row_and_field():
-    csv_text = "theme_code,theme_name,ref,title,owner,description\nWF,W,WF-01,Fire\x00walls,O,ok\n"
+    csv_text = "theme_code,theme_name,ref,title,owner,description,plan_year\nWF,W,WF-01,Fire\x00walls,O,ok,2019/20\n"
     yaml_text = 'themes: [{code: WF, name: W, summary: "one\\0two"}]'
 
     with pytest.raises(PlanError) as from_csv:
@@ -153,6 +160,7 @@ CONTROLLED = (
     '      - ref: "WF-01\\u200b"\n'
     '        title: "Replace\\nthe\\tfirewalls\\x07"\n'
     '        owner: "\\u202eZo\\u00eb\\u202c O\'Neill"\n'
+    "        plan_year: 2019/20\n"
     '        description: "Two\\x1b\\nlines\\u2069"\n'
 )
 
@@ -163,9 +171,9 @@ async def test_control_and_bidi_characters_never_reach_the_database(store: Store
     if fmt == "yaml":
         themes = parse_plan(CONTROLLED.replace("WF-01\\u200b", "WF-01"), "yaml")
     else:  # the same plan as CSV, the characters themselves in the cells
-        header = "theme_code,theme_name,theme_summary,ref,title,description,owner\n"
+        header = "theme_code,theme_name,theme_summary,ref,title,description,owner,plan_year\n"
         row = 'W\u202eF,Work\u2066force\x1b[31m,"Line one\r\n\tLine two\x85\x9b",WF-01,'
-        row += '"Replace\nthe\tfirewalls\x07","Two\x1b\nlines\u2069",\u202eZo\u00eb\u202c O\'Neill\n'
+        row += '"Replace\nthe\tfirewalls\x07","Two\x1b\nlines\u2069",\u202eZo\u00eb\u202c O\'Neill,2019/20\n'
         themes = parse_plan(header + row, "csv")
 
     await store.import_plan(themes)
@@ -190,17 +198,17 @@ def test_keys_columns_and_optional_fields_all_come_from_the_models():
     assert tuple(ActionInput.model_fields) == ACTION_KEYS
     assert THEME_KEYS == ("code", "name", "summary", "actions")
     assert ("theme_code", "theme_name", "theme_summary", *ACTION_KEYS) == CSV_COLUMNS
-    assert set(ACTION_KEYS) - {"ref", "title", "owner"} == OPTIONAL_ACTION_FIELDS
+    assert set(ACTION_KEYS) - {"ref", "title"} == OPTIONAL_ACTION_FIELDS
 
 
 def test_given_is_what_the_file_said():
-    text = "themes: [{code: WF, name: W, actions: [{ref: WF-01, title: T, owner: O, due: '', rag: red}]}]"
+    text = "themes: [{code: WF, name: W, actions: [{ref: WF-01, title: T, owner: O, plan_year: 2020/21, due: '', rag: red}]}]"
 
     [action] = parse_plan(text, "yaml")[0].actions
     [done] = parse_plan(text.replace("rag: red", "status: complete"), "yaml")[0].actions
 
-    assert action.given == {"rag"}
-    assert done.given == {"status", "progress"} and done.progress == 100
+    assert action.given == {"owner", "plan_year", "rag"}
+    assert done.given == {"owner", "plan_year", "status", "progress"} and done.progress == 100
 
 
 # ---------------------------------------------------------------- anything else

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from storage import Store
-from storage.plan_file import ActionInput, ImportResult, ThemeInput
+from storage.plan_file import ActionInput, ThemeInput
 from storage.plan_io import (
     CSV_COLUMNS,
     SAMPLE_PLAN,
@@ -117,7 +117,7 @@ EDGE_CASES = [
         name="Workforce, \"flexible\" and 'modern'",
         summary="Line one: with a colon.\nLine two, with a comma; and — unicode.",
         actions=(
-            ActionInput(ref="WF-01", title="No due date, no email", owner="Chris Woodward"),
+            ActionInput(ref="WF-01", title="No due date, no email", owner="Chris Woodward", plan_year="2021/22"),
             ActionInput(
                 ref="WF-02",
                 title="- starts like a list item: yes",
@@ -134,7 +134,9 @@ EDGE_CASES = [
         ),
     ),
     ThemeInput(code="IN", name="Innovation"),  # no actions, no summary
-    ThemeInput(code="NO", name="true", actions=(ActionInput(ref="NO-1", title="123", owner="null"),)),
+    ThemeInput(
+        code="NO", name="true", actions=(ActionInput(ref="NO-1", title="123", owner="null", plan_year="2019/20"),)
+    ),
 ]
 
 
@@ -184,7 +186,7 @@ def test_yaml_values_are_normalised_and_defaults_filled(tmp_path):
               - {ref: rs-07, title: Firewalls, owner: Luke Fenwick, owner_email: Luke.Fenwick@MidKent.gov.uk,
                  partners: [tunbridge wells, MAIDSTONE], status: In_Progress, progress: 40, rag: AMBER,
                  due: "2020-02-28"}
-              - {ref: RS-08, title: Backups, owner: Daniel Hartley, status: complete}
+              - {ref: RS-08, title: Backups, owner: Daniel Hartley, status: complete, plan_year: 2020/21}
         """,
     )
 
@@ -206,16 +208,16 @@ def test_yaml_values_are_normalised_and_defaults_filled(tmp_path):
     )
     assert backups.progress == 100
     assert backups.partners == ("Maidstone", "Swale", "Tunbridge Wells")
-    assert (backups.rag, backups.due, backups.owner_email) == ("green", None, None)
+    assert (backups.rag, backups.due, backups.owner_email, backups.plan_year) == ("green", None, None, "2020/21")
 
 
 def test_csv_rows_with_one_theme_code_form_one_theme():
     text = textwrap.dedent(
         """\
-        theme_code,theme_name,ref,title,owner,partners,due,status,progress
-        WF,Workforce,WF-01,Laptops,Gemma Adeyemi,Maidstone; swale,2019-12-31,not_started,0
-        RS,Resilient solutions,RS-01,PSN,Priya Shah,,,,
-        WF,,WF-02,Wi-Fi,Luke Fenwick,"Swale, Tunbridge Wells",,in progress,50%
+        theme_code,theme_name,ref,title,owner,partners,due,status,progress,plan_year
+        WF,Workforce,WF-01,Laptops,Gemma Adeyemi,Maidstone; swale,2019-12-31,not_started,0,
+        RS,Resilient solutions,RS-01,PSN,Priya Shah,,,,,2019/20
+        WF,,WF-02,Wi-Fi,Luke Fenwick,"Swale, Tunbridge Wells",,in progress,50%,2019/20
         """
     )
 
@@ -244,11 +246,13 @@ themes:
       - ref: WF-02
         title: Wi-Fi
         owner: Luke Fenwick
+        plan_year: 2019/20
         progress: 150
         partners: [Maidstone, Ashford]
       - ref: WF-01
         title: Duplicate
         owner: Chris Woodward
+        plan_year: 2019/20
         titel: typo
   - code: RS
     name: Resilient solutions
@@ -323,7 +327,7 @@ def test_a_date_that_does_not_exist_is_reported():
     ],
 )
 def test_action_field_rules(action, field, problem):
-    text = f"themes: [{{code: WF, name: W, actions: [{action}]}}]"
+    text = f"themes: [{{code: WF, name: W, actions: [{action.replace('{', '{plan_year: 2019/20, ')}]}}]"
     if field is None:
         assert parse_plan(text, "yaml")[0].actions[0].partners == ("Maidstone",)
         return
@@ -338,12 +342,12 @@ def test_action_field_rules(action, field, problem):
 def test_csv_problems_are_reported_by_row_number():
     text = textwrap.dedent(
         """\
-        theme_code,theme_name,ref,title,owner,due,progress,rag,colour
-        WF,Workforce,WF-01,Laptops,Gemma Adeyemi,2019-13-01,,,
-        WF,Workforce,WF-02,Wi-Fi,,,150,,
+        theme_code,theme_name,ref,title,owner,due,progress,rag,colour,plan_year
+        WF,Workforce,WF-01,Laptops,Gemma Adeyemi,2019-13-01,,,,
+        WF,Workforce,WF-02,Wi-Fi,,,150,,,2019/20
 
-        WF,Another name,WF-01,Again,Chris Woodward,,,pink,
-        w1,Bad code,RS-01,PSN,Priya Shah,,,,
+        WF,Another name,WF-01,Again,Chris Woodward,,,pink,,2019/20
+        w1,Bad code,RS-01,PSN,Priya Shah,,,,,2019/20
         """
     )
 
@@ -378,7 +382,7 @@ def test_csv_problems_are_reported_by_row_number():
         ("", PlanIssue("row 1", "", PlanProblem.NO_HEADER, {"expected": CSV_COLUMNS})),
         (
             "theme_code,ref,title\n",
-            PlanIssue("row 1", "", PlanProblem.MISSING_COLUMNS, {"missing": ("theme_name", "owner")}),
+            PlanIssue("row 1", "", PlanProblem.MISSING_COLUMNS, {"missing": ("theme_name",)}),
         ),
         ("theme_code,theme_name,ref,title,owner\n", PlanIssue("file", "", PlanProblem.NO_THEMES)),
         (
@@ -396,7 +400,7 @@ def test_csv_shape_problems(text, expected):
 
 def test_csv_file_saved_by_excel_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "plan.CSV"
-    path.write_bytes("theme_code,theme_name,ref,title,owner\nWF,W,WF-01,T,Zoë\n".encode("utf-8-sig"))
+    path.write_bytes("theme_code,theme_name,ref,title,owner,due\nWF,W,WF-01,T,Zoë,2020-01-31\n".encode("utf-8-sig"))
 
     [theme] = load_plan_file(path)
 
@@ -496,15 +500,20 @@ async def test_reimport_updates_actions_by_ref(store: Store, tmp_path):
         tmp_path,
         "update.csv",
         """
-        theme_code,theme_name,ref,title,owner,owner_email,status,progress,rag
-        RS,Resilient solutions,RS-03,Replace the perimeter firewalls,Luke Fenwick,luke.fenwick@midkent.gov.uk,complete,,green
-        RS,Resilient solutions,RS-06,Annual penetration test,Priya Shah,priya.shah@midkent.gov.uk,,,
+        theme_code,theme_name,ref,title,owner,owner_email,status,progress,rag,plan_year
+        RS,Resilient solutions,RS-03,Replace the perimeter firewalls,Luke Fenwick,luke.fenwick@midkent.gov.uk,complete,,green,2019/20
+        RS,Resilient solutions,RS-06,Annual penetration test,Priya Shah,priya.shah@midkent.gov.uk,,,,2019/20
         """,
     )
 
     result = await store.import_plan(load_plan_file(update))
 
-    assert result == ImportResult(themes_created=0, themes_updated=1, actions_created=1, actions_updated=1)
+    counts = (result.themes_created, result.themes_updated, result.actions_created, result.actions_updated)
+    assert counts == (0, 1, 1, 1)
+    assert result.added == ("RS-06",)
+    [(ref, fields)] = result.changed
+    assert ref == "RS-03" and {"status", "progress", "rag"} <= set(fields)
+    assert "RS-01" in result.missing and "RS-03" not in result.missing and not result.retired
     assert await store.count_actions() == count + 1
     rs03 = await store.get_action("RS-03")
     assert (rs03.status, rs03.progress, rs03.rag) == ("complete", 100, "green")
@@ -521,7 +530,7 @@ async def test_the_sample_is_seeded_only_into_an_empty_store(store: Store, tmp_p
           - code: WF
             name: Our workforce theme
             actions:
-              - {ref: WF-01, title: Our first action, owner: Chris Woodward}
+              - {ref: WF-01, title: Our first action, owner: Chris Woodward, plan_year: 2019/20}
         """,
     )
     await store.import_plan(load_plan_file(mine))
@@ -554,7 +563,7 @@ async def test_reimport_without_progress_keeps_what_owners_posted(store):
     await store.import_plan(
         parse_plan(
             "themes:\n  - code: RS\n    name: Resilient solutions\n    actions:\n"
-            "      - {ref: RS-01, title: Replace the firewalls, owner: Sam}\n",
+            "      - {ref: RS-01, title: Replace the firewalls, owner: Sam, plan_year: 2019/20}\n",
             "yaml",
         )
     )
@@ -571,7 +580,8 @@ async def test_the_first_real_import_replaces_the_sample_plan_whole(store):
     await store.record_action_update("WF-02", "local:ada", progress=5, rag="red", note="played with the sample")
     result = await store.import_plan(
         parse_plan(
-            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n      - {ref: RS-01, title: Ours, owner: Us}\n",
+            "themes:\n  - code: RS\n    name: Resilience\n    actions:\n"
+            "      - {ref: RS-01, title: Ours, owner: Us, plan_year: 2019/20}\n",
             "yaml",
         )
     )
@@ -582,7 +592,8 @@ async def test_the_first_real_import_replaces_the_sample_plan_whole(store):
     # A second real import merges as usual.
     await store.import_plan(
         parse_plan(
-            "themes:\n  - code: WF\n    name: Workforce\n    actions:\n      - {ref: WF-01, title: Laptops, owner: Lee}\n",
+            "themes:\n  - code: WF\n    name: Workforce\n    actions:\n"
+            "      - {ref: WF-01, title: Laptops, owner: Lee, plan_year: 2019/20}\n",
             "yaml",
         )
     )

@@ -32,10 +32,16 @@ PLAN = [
                 progress=40,
             ),
             ActionInput(ref="RS-02", title="Cyber Essentials Plus", owner="Kim", due=date(2020, 3, 31), rag="red"),
-            ActionInput(ref="RS-03", title="Backups", owner="Kim", status="complete", progress=100),
+            ActionInput(
+                ref="RS-03", title="Backups", owner="Kim", plan_year="2019/20", status="complete", progress=100
+            ),
         ),
     ),
-    ThemeInput(code="WF", name="Workforce", actions=(ActionInput(ref="WF-01", title="Laptops", owner="Lee"),)),
+    ThemeInput(
+        code="WF",
+        name="Workforce",
+        actions=(ActionInput(ref="WF-01", title="Laptops", owner="Lee", plan_year="2019/20"),),
+    ),
 ]
 
 
@@ -105,7 +111,9 @@ async def test_update_validation(plan_store: Store, progress, rag, note):
 
 async def test_reimport_updates_by_ref_and_keeps_history(plan_store: Store):
     await plan_store.record_action_update("RS-01", "local:sam", progress=45, rag=None, note="n")
-    changed = ActionInput(ref="RS-01", title="Replace firewalls (phase 2)", owner="Sam Owner", progress=50)
+    changed = ActionInput(
+        ref="RS-01", title="Replace firewalls (phase 2)", owner="Sam Owner", plan_year="2019/20", progress=50
+    )
     result = await plan_store.import_plan([ThemeInput(code="RS", name="Resilient solutions", actions=(changed,))])
     assert (result.themes_created, result.themes_updated, result.actions_created, result.actions_updated) == (
         0,
@@ -114,8 +122,11 @@ async def test_reimport_updates_by_ref_and_keeps_history(plan_store: Store):
         1,
     )
     a = await plan_store.get_action("RS-01")
-    assert a.title == "Replace firewalls (phase 2)" and a.progress == 50
-    assert len(await plan_store.action_history("RS-01")) == 1
+    assert a.title == "Replace firewalls (phase 2)"
+    assert a.progress == 45 and [(k.field, k.current, k.in_file) for k in result.kept] == [("progress", 45, 50)]
+    history = await plan_store.action_history("RS-01")
+    assert [h.kind for h in history] == ["update", "import"]
+    assert history[-1].changes == {"title": ("Replace perimeter firewalls", "Replace firewalls (phase 2)")}
     assert await plan_store.count_actions() == 4
 
 

@@ -207,6 +207,7 @@ async def record_action_update(
     action.progress = progress
     action.rag = new_rag
     action.updated_at = now
+    action.last_reported_at = now  # the strategy cycle's clock: check-ins and nudges (storage/cycle.py)
     if progress == 100:
         action.status = ActionStatus.COMPLETE.value
     elif action.status in (ActionStatus.NOT_STARTED.value, ActionStatus.COMPLETE.value):

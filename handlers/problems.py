@@ -14,6 +14,7 @@ _NOT_FOUND = {
     "theme": "There is no theme {key} in the plan.",
     "user": "No user {key}.",
     "notification": "No notification {key}.",
+    "board_meeting": "There is no Board meeting on {key} on the list. Type 'board' to see them.",
 }
 _NEVER_SEEN = "No user {key}: nobody with that key has talked to the bot or been given a role."
 #: What to suggest next when a command finds nothing, by (command, kind of thing not found).
@@ -37,6 +38,8 @@ _INVALID = {
     ("question", "missing"): "Say what you need from the requester.",
     ("resolution", "missing"): "A resolution note is required: say what fixed it.",
     ("comment", "missing"): "Say what you want to add to the request.",
+    ("date", "malformed"): "'{value}' is not a date. Write it like 2021-03-15 or 15/03/2021.",
+    ("note", "too_long"): "That note is too long: keep it under {allowed} characters.",
 }
 
 _CONFLICT = {
@@ -70,6 +73,8 @@ def _refusal(error: PermissionDenied) -> str:
         return _not_the_owner(error)
     if error.attempt == "import_plan":
         return "Only an admin can import the action plan."
+    if error.attempt == "change_board":
+        return "Only an ICT Assistant admin can change the Board meeting dates."
     if error.attempt in ("set_owner", "roll_forward", "set_role"):
         return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":

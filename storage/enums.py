@@ -81,6 +81,11 @@ class NoticeKind(StrEnum):
     WAITING = "waiting"  # to the requester
     RESOLVED = "resolved"  # to the requester
     COMMENTED = "commented"  # to the assignee (requester commented) or the requester (the desk commented)
+    # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):
+    CHECKIN = "checkin"  # to an owner: the Board is coming, please post your updates
+    REMINDER = "reminder"  # to an owner still without an update, a few working days before the Board
+    STALE = "stale"  # to an owner: actions with no update for a long time
+    DIGEST = "digest"  # to the strategy channel and the leads: what turned red, blocked or overdue
 
 
 class NoticeState(StrEnum):

@@ -54,6 +54,18 @@ class Outbox:
             created_at=now,
         )
 
+    def strategy_row(
+        self, kind: NoticeKind, recipient: str | None, now: datetime, *, channel: str | None = None, **payload
+    ) -> dict:
+        """A notice about the strategy plan (not a request), as a row: to a person on the platform their user
+        key names, or (recipient None) to `channel`'s strategy channel. `payload` is the data (refs, titles,
+        due dates, the Board date); the words are the handlers'."""
+        if recipient is None and channel is None:
+            raise ValueError("a notice to a strategy channel needs its channel")
+        row = self.row(0, kind, channel or recipient.split(":", 1)[0], recipient, now, **payload)
+        row["request_id"] = None
+        return row
+
     def notify_person(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, key: str, now, **payload):
         """To one person, on the platform their user key names."""
         self.notify(s, ticket, kind, key.split(":", 1)[0], key, now, **payload)

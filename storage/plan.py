@@ -347,7 +347,7 @@ async def record_action_update(
             setattr(action, name, value)
     s.add(history_entry(action, author, "update", change.note.strip(), changes, now))
     action.updated_at = now
-    action.last_reported_at = now
+    action.last_reported_at = now  # the strategy cycle's clock: check-ins and nudges (storage/cycle.py)
     await s.flush()
     return await _record(s, action, await _recent_updates(s, action.id, RECENT_UPDATES))
 

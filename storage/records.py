@@ -210,7 +210,8 @@ class TicketRecord:
 @dataclass(frozen=True, slots=True)
 class NotificationRecord:
     id: int
-    request_number: int
+    #: The request it is about; None for a notice about the strategy plan (check-ins, nudges, digests).
+    request_number: int | None
     kind: str
     channel: str
     recipient_key: str | None
@@ -219,7 +220,8 @@ class NotificationRecord:
 
     @property
     def request_ref(self) -> str:
-        return str(TicketRef(self.request_number))
+        """The request's reference, or "" for a notice about the strategy plan."""
+        return "" if self.request_number is None else str(TicketRef(self.request_number))
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,3 +236,26 @@ class ChannelPostRecord:
     def key(self) -> tuple[int, str, str]:
         """What identifies the post: a request has at most one per platform and purpose."""
         return (self.request_number, self.platform, self.purpose)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMeetingRecord:
+    """A meeting of the MKS Shared Services Board."""
+
+    on: date
+    note: str
+    added_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobRunRecord:
+    """One scheduled job's run for one due time: running, done, failed or skipped (too old to act on)."""
+
+    job: str
+    due_at: datetime
+    state: str
+    claimed_by: str
+    claimed_at: datetime
+    lease_until: datetime
+    finished_at: datetime | None
+    outcome: dict = field(default_factory=dict)

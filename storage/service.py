@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import channels, outbox, plan, tickets, users
+from storage import board, channels, cycle, jobs, outbox, plan, tickets, users
 from storage.convert import ticket_record
+from storage.cycle import CycleConfig
 from storage.db import session_factories
 from storage.enums import Category, Priority
 from storage.errors import InvalidInput
@@ -24,7 +25,9 @@ from storage.records import (
     STALE_DAYS,
     ActionRecord,
     ActionUpdateRecord,
+    BoardMeetingRecord,
     ChannelPostRecord,
+    JobRunRecord,
     NotificationRecord,
     Origin,
     PlanScope,
@@ -493,6 +496,93 @@ class Store:
         ticket = TicketRef.parse(request_ref)
         async with self._read() as s:
             return await channels.get_channel_post(s, ticket.number, platform, purpose)
+
+    # ------------------------------------------------------------ the strategy cycle: Board meetings
+
+    async def add_board_meeting(
+        self, on: date, *, actor_key: str | None, note: str = "", now: datetime | None = None
+    ) -> tuple[BoardMeetingRecord, bool]:
+        """Put a Board meeting on the list: (it, True); a date already there: (that one, False).
+        actor_key: an admin's key; None for the command line."""
+        async with self._write.begin() as s:
+            return await board.add(s, on, note, actor_key, now or utcnow())
+
+    async def remove_board_meeting(self, on: date, *, actor_key: str | None) -> BoardMeetingRecord:
+        """Take a Board meeting off the list (admins, or the command line with actor_key None)."""
+        async with self._write.begin() as s:
+            return await board.remove(s, on, actor_key)
+
+    async def list_board_meetings(self, *, from_day: date | None = None) -> list[BoardMeetingRecord]:
+        async with self._read() as s:
+            return await board.list_all(s, from_day=from_day)
+
+    async def next_board_meeting(self, today: date) -> BoardMeetingRecord | None:
+        """The first Board meeting today or later, if one is on the list."""
+        async with self._read() as s:
+            return await board.next_meeting(s, today)
+
+    async def last_board_meeting(self, today: date) -> BoardMeetingRecord | None:
+        """The latest Board meeting before today, if one is on the list."""
+        async with self._read() as s:
+            return await board.last_meeting(s, today)
+
+    # ------------------------------------------------------------ the strategy cycle: jobs
+
+    async def job_due_times(
+        self, job: str, config: CycleConfig, start: datetime, end: datetime
+    ) -> list[tuple[datetime, JobRunRecord | None]]:
+        """Each due time of `job` in (start, end], oldest first, with its run when it has one."""
+        async with self._read() as s:
+            due = await cycle.due_times(s, job, config, start, end)
+            if not due:
+                return []
+            runs = {r.due_at: r for r in await jobs.runs_between(s, job, due[0], due[-1])}
+        return [(d, runs.get(d)) for d in due]
+
+    async def next_job_due(self, job: str, config: CycleConfig, after: datetime) -> datetime | None:
+        async with self._read() as s:
+            return await cycle.next_due(s, job, config, after)
+
+    async def last_job_runs(self) -> dict[str, JobRunRecord]:
+        """Each job's run with the latest due time."""
+        async with self._read() as s:
+            return await jobs.latest(s, cycle.JOBS)
+
+    async def get_job_run(self, job: str, due_at: datetime) -> JobRunRecord | None:
+        async with self._read() as s:
+            return await jobs.get(s, job, due_at)
+
+    async def claim_job(
+        self, job: str, due_at: datetime, *, worker: str, now: datetime, lease: timedelta = jobs.LEASE
+    ) -> bool:
+        """Claim the run of `job` for `due_at`: True when this worker now has it (new, or taken over from a
+        claim whose lease ran out); False when another has it or it is finished."""
+        async with self._write.begin() as s:
+            return await jobs.claim(s, job, due_at, worker, now, lease=lease)
+
+    async def skip_job(self, job: str, due_at: datetime, *, worker: str, now: datetime, reason: str) -> bool:
+        """Record a due time as skipped (too old to act on); False when it already has a run."""
+        async with self._write.begin() as s:
+            claimed = await jobs.claim(s, job, due_at, worker, now, state=jobs.SKIPPED)
+            if claimed:
+                await jobs.set_outcome(s, job, due_at, {"reason": reason})
+            return claimed
+
+    async def complete_job(
+        self, job: str, due_at: datetime, *, worker: str, config: CycleConfig, now: datetime
+    ) -> JobRunRecord | None:
+        """Work out the notices the claimed run owes and write them with the run marked done, in one
+        transaction: all of them once, or none. None when the claim is no longer this worker's."""
+        async with self._write.begin() as s:
+            rows, outcome = await cycle.notices(s, self.outbox, job, config, due_at)
+            outcome = {**outcome, "notices": len(rows)}
+            if not await jobs.finish(s, job, due_at, worker, now, state=jobs.DONE, outcome=outcome, notices=rows):
+                return None  # taken over meanwhile: nothing was written
+            return await jobs.get(s, job, due_at)
+
+    async def fail_job(self, job: str, due_at: datetime, *, worker: str, error: str, now: datetime) -> bool:
+        async with self._write.begin() as s:
+            return await jobs.finish(s, job, due_at, worker, now, state=jobs.FAILED, outcome={"error": error[:500]})
 
 
 __all__ = ["Store", "utcnow"]

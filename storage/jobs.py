@@ -1,0 +1,127 @@
+"""Claims on scheduled job runs: one row per (job, due time), so a run acts once however many processes try.
+
+A process claims a run by inserting its row (`running`, with a lease). If the row is already there, someone
+else has it, unless that claim is `running` with its lease expired (its process died): then it is taken over
+by a conditional UPDATE, which only one process can win. The run's notices are written in the same
+transaction that marks it done (`finish`), and only while the claim is still this process's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import models as m
+from storage.records import JobRunRecord
+
+RUNNING, DONE, FAILED, SKIPPED = "running", "done", "failed", "skipped"
+#: How long a claim holds before another process may take it over (a run takes seconds).
+LEASE = timedelta(minutes=10)
+
+
+def record(r: m.JobRun) -> JobRunRecord:
+    return JobRunRecord(
+        job=r.job,
+        due_at=r.due_at,
+        state=r.state,
+        claimed_by=r.claimed_by,
+        claimed_at=r.claimed_at,
+        lease_until=r.lease_until,
+        finished_at=r.finished_at,
+        outcome=dict(r.outcome or {}),
+    )
+
+
+def _this(job: str, due_at: datetime):
+    return (m.JobRun.job == job, m.JobRun.due_at == due_at)
+
+
+async def claim(
+    s: AsyncSession, job: str, due_at: datetime, worker: str, now: datetime, *, state: str = RUNNING, lease=LEASE
+) -> bool:
+    """True when this worker now holds the run (new, or taken over from an expired lease)."""
+    try:
+        async with s.begin_nested():
+            s.add(
+                m.JobRun(
+                    job=job,
+                    due_at=due_at,
+                    state=state,
+                    claimed_by=worker,
+                    claimed_at=now,
+                    lease_until=now + lease,
+                    finished_at=None if state == RUNNING else now,
+                    outcome={},
+                )
+            )
+        return True
+    except IntegrityError:
+        pass
+    taken = await s.execute(
+        update(m.JobRun)
+        .where(*_this(job, due_at), m.JobRun.state == RUNNING, m.JobRun.lease_until < now)
+        .values(claimed_by=worker, claimed_at=now, lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+async def finish(
+    s: AsyncSession,
+    job: str,
+    due_at: datetime,
+    worker: str,
+    now: datetime,
+    *,
+    state: str,
+    outcome: dict,
+    notices: Sequence[dict] = (),
+) -> bool:
+    """Mark the run `state` (done or failed) and write its notices, if the claim is still this worker's.
+    False (and nothing written) when another process has taken the run over meanwhile."""
+    marked = await s.execute(
+        update(m.JobRun)
+        .where(*_this(job, due_at), m.JobRun.state == RUNNING, m.JobRun.claimed_by == worker)
+        .values(state=state, finished_at=now, outcome=outcome)
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:
+        return False
+    if notices:
+        await s.execute(insert(m.Notification), list(notices))
+    return True
+
+
+async def get(s: AsyncSession, job: str, due_at: datetime) -> JobRunRecord | None:
+    found = await s.scalar(select(m.JobRun).where(*_this(job, due_at)))
+    return record(found) if found is not None else None
+
+
+async def latest(s: AsyncSession, jobs: Sequence[str]) -> dict[str, JobRunRecord]:
+    """Each job's run with the latest due time."""
+    newest = (
+        select(m.JobRun.job, func.max(m.JobRun.due_at).label("due_at"))
+        .where(m.JobRun.job.in_(list(jobs)))
+        .group_by(m.JobRun.job)
+        .subquery()
+    )
+    rows = await s.scalars(
+        select(m.JobRun).join(newest, (m.JobRun.job == newest.c.job) & (m.JobRun.due_at == newest.c.due_at))
+    )
+    return {r.job: record(r) for r in rows.all()}
+
+
+async def runs_between(s: AsyncSession, job: str, start: datetime, end: datetime) -> list[JobRunRecord]:
+    """The runs of `job` due in [start, end]."""
+    rows = await s.scalars(select(m.JobRun).where(m.JobRun.job == job, m.JobRun.due_at.between(start, end)))
+    return [record(r) for r in rows.all()]
+
+
+async def set_outcome(s: AsyncSession, job: str, due_at: datetime, outcome: dict) -> None:
+    await s.execute(
+        update(m.JobRun).where(*_this(job, due_at)).values(outcome=outcome).execution_options(synchronize_session=False)
+    )

@@ -79,6 +79,11 @@ def build_parser(groups: list[CommandGroup]) -> argparse.ArgumentParser:
     q.add_argument("--plan-year", metavar="YYYY/YY", help="the plan year of actions that give none (e.g. 2020/21)")
     q.add_argument("--dry-run", action="store_true", help="say what the import would do, and change nothing")
     q.add_argument("--as", dest="as_user", metavar="KEY", help="who the import is recorded as (default local:<login>)")
+    q = psub.add_parser("roll-forward", help="carry a plan year's unfinished actions into the next year")
+    q.add_argument("--from", dest="from_year", required=True, metavar="YYYY/YY", help="the year to carry from")
+    q.add_argument("--to", dest="to_year", required=True, metavar="YYYY/YY", help="the year to carry into")
+    q.add_argument("--due", metavar="DATE", help="the new due date of every action (default: a year on)")
+    q.add_argument("--as", dest="as_user", metavar="KEY", help="who it is recorded as (default local:<login>)")
     q = psub.add_parser("export", help="write the plan as YAML or CSV")
     q.add_argument("--format", choices=["yaml", "csv"], default="yaml")
     q.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
@@ -174,6 +179,9 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> int:
 
         return await _with_store(settings, do_import)
 
+    if args.plan_command == "roll-forward":
+        return await _roll_forward(args, settings)
+
     async def do_export(store) -> int:
         text = export_plan_text(await store.export_plan(), args.format)
         if args.output:
@@ -184,6 +192,32 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_store(settings, do_export)
+
+
+async def _roll_forward(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.chat import local_sender
+    from handlers.strategy import plan_year_of
+    from handlers.vocabulary import date_of
+
+    years = [plan_year_of(y) for y in (args.from_year, args.to_year)]
+    due = date_of(args.due) if args.due else None
+    if None in years or (args.due and due is None):
+        print("ictbot: give plan years like 2019/20 and a due date like 31/03/2021 or 2021-03-31", file=sys.stderr)
+        return 2
+    operator = local_sender(args.as_user)
+
+    async def work(store) -> int:
+        await store.ensure_user(operator.key, operator.display_name)
+        carried = await store.roll_forward(years[0], years[1], operator.key, due=due, require_admin=False)
+        if not carried:
+            print(f"Nothing to carry forward: {years[0]} has no unfinished actions.")
+            return 0
+        print(f"Carried {len(carried)} unfinished action(s) from {years[0]} into {years[1]}:")
+        for a in carried:
+            print(f"  {a.ref} {a.title} (due {a.due or 'no date'})")
+        return 0
+
+    return await _with_store(settings, work)
 
 
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:

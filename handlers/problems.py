@@ -38,6 +38,8 @@ _INVALID = {
     ("question", "missing"): "Say what you need from the requester.",
     ("resolution", "missing"): "A resolution note is required: say what fixed it.",
     ("comment", "missing"): "Say what you want to add to the request.",
+    ("plan_year", "same"): "Carry actions from one plan year into another: {value} was given twice.",
+    ("plan_year", "already_there"): "These actions are already in that plan year: {value}. Nothing was carried.",
     ("date", "malformed"): "'{value}' is not a date. Write it like 2021-03-15 or 15/03/2021.",
     ("note", "too_long"): "That note is too long: keep it under {allowed} characters.",
 }

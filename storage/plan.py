@@ -415,13 +415,20 @@ def next_year_due(due: date | None) -> date | None:
 
 
 async def roll_forward(
-    s: AsyncSession, from_year: str, to_year: str, actor_key: str, *, due: date | None, now: datetime
+    s: AsyncSession,
+    from_year: str,
+    to_year: str,
+    actor_key: str,
+    *,
+    due: date | None,
+    now: datetime,
+    require_admin: bool = True,
 ) -> list[ActionRecord]:
     """Carry every unfinished live action of `from_year` into `to_year`. The action (with its history) moves
     to the new year with a new due date (`due`, else a year on); a closed copy stays in the old year as
     'carried forward', linked from the action, so the old year's figures keep it and nothing counts twice."""
     actor = await s.scalar(select(m.User).where(m.User.key == actor_key))
-    if actor is None or not actor.is_admin:
+    if actor is None or (require_admin and not actor.is_admin):
         raise PermissionDenied("roll_forward", "admin")
     if from_year == to_year:
         raise InvalidInput("plan_year", "same", value=to_year)

@@ -239,12 +239,22 @@ class Store:
             return await plan.set_owner(s, ref, actor_key, name=name, key=key, email=email, now=now or utcnow())
 
     async def roll_forward(
-        self, from_year: str, to_year: str, actor_key: str, *, due: date | None = None, now: datetime | None = None
+        self,
+        from_year: str,
+        to_year: str,
+        actor_key: str,
+        *,
+        due: date | None = None,
+        now: datetime | None = None,
+        require_admin: bool = True,
     ) -> list[ActionRecord]:
-        """Carry the unfinished actions of one plan year into the next (see plan.roll_forward). Admins only."""
+        """Carry the unfinished actions of one plan year into the next (see plan.roll_forward). Admins only,
+        unless require_admin is False (the server's operator, at its command line)."""
         try:
             async with self._write.begin() as s:
-                return await plan.roll_forward(s, from_year, to_year, actor_key, due=due, now=now or utcnow())
+                return await plan.roll_forward(
+                    s, from_year, to_year, actor_key, due=due, now=now or utcnow(), require_admin=require_admin
+                )
         finally:
             self._summaries.clear()
 

@@ -275,3 +275,20 @@ def test_plan_import_retires_missing_actions_only_when_asked(ictbot, tmp_path):
 
     bad_year = ictbot("plan", "import", str(shorter), "--plan-year", "2020-21")
     assert bad_year.returncode == 2 and "--plan-year: '2020-21' is not a plan year like 2019/20" in bad_year.stderr
+
+
+def test_roll_forward_carries_unfinished_actions_and_keeps_their_history(ictbot):
+    ictbot("users", "grant", "local:ada", "admin")
+    ictbot("chat", "--as", "ada", "update RS-03 70 amber Halfway through the firewall swap")
+    carried = ictbot("plan", "roll-forward", "--from", "2019/20", "--to", "2020-21", "--as", "ada")
+    assert carried.returncode == 0, carried.stderr
+    assert "Carried" in carried.stdout and "RS-03" in carried.stdout
+    status = ictbot("chat", "--as", "pat", "status RS-03").stdout
+    assert "2020/21 (carried forward from RS-03 2019/20)" in status
+    history = ictbot("chat", "--as", "pat", "history RS-03").stdout
+    assert "Halfway through the firewall swap" in history and "Carried forward by ada" in history
+    assert "Plan years: 2019/20, 2020/21" in ictbot("chat", "--as", "pat", "status").stdout
+    again = ictbot("plan", "roll-forward", "--from", "2019/20", "--to", "2020/21")
+    assert "Nothing to carry forward" in again.stdout
+    bad = ictbot("plan", "roll-forward", "--from", "last year", "--to", "2020/21")
+    assert bad.returncode == 2 and "plan years like 2019/20" in bad.stderr

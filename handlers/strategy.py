@@ -39,7 +39,8 @@ def _months(start: date, end: date) -> str:
     days = (end - start).days
     if days < 60:
         return plural(max(days, 1), "day")
-    return plural(round(days / 30.44), "month")
+    months = round(days / 30.44)
+    return plural(months, "month") if months < 24 else f"over {plural(months // 12, 'year')}"
 
 
 def flag_words(a: ActionRecord, ctx: Context) -> tuple[str, ...]:

@@ -31,6 +31,12 @@ def _channel_groups() -> list[CommandGroup]:
     return [teams_group]
 
 
+def _cycle_groups() -> list[CommandGroup]:
+    from bot.cycle_cli import COMMAND_GROUPS  # the strategy cycle: `ictbot board ...`, `ictbot jobs ...`
+
+    return list(COMMAND_GROUPS)
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
@@ -59,7 +65,7 @@ def build_parser(groups: list[CommandGroup]) -> argparse.ArgumentParser:
     for verb in ("grant", "revoke"):
         q = usub.add_parser(verb, help=f"{verb} a role (agent or admin)")
         q.add_argument("key", help="user key: slack:U012AB3CD, teams:<aadObjectId> or local:name")
-        q.add_argument("role", choices=["agent", "admin"])
+        q.add_argument("role", choices=["agent", "admin", "lead"])
     usub.add_parser("list", help="everyone the bot knows, with roles")
     q = usub.add_parser("email", help="set a user's email (matches them to the actions they own)")
     q.add_argument("key")
@@ -280,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    groups = _channel_groups()
+    groups = _channel_groups() + _cycle_groups()
     args = build_parser(groups).parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level if args.command == "serve" else "WARNING")

@@ -68,8 +68,9 @@ class DeliveryError(Exception):
 class Deliverer(Protocol):
     channel: str
 
-    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        """Send one notification; raise DeliveryError to have it retried (or dropped, if permanent)."""
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord | None) -> None:
+        """Send one notification; raise DeliveryError to have it retried (or dropped, if permanent).
+        `ticket` is the request it is about, or None for a notice about the strategy plan."""
 
 
 class Outbox:
@@ -142,16 +143,21 @@ class Outbox:
                     return attempted
                 attempted += len(due)
                 by_request: dict[int, list[NotificationRecord]] = {}
+                # Notices about the strategy plan (no request) each go on their own, to different people.
+                groups: list[list[NotificationRecord]] = []
                 for notice in due:
-                    by_request.setdefault(notice.request_number, []).append(notice)
-                tickets = await self.store.get_tickets_unchecked(by_request)
+                    if notice.request_number is None:
+                        groups.append([notice])
+                    else:
+                        by_request.setdefault(notice.request_number, []).append(notice)
+                groups += by_request.values()
+                numbers = list(by_request)
+                tickets = await self.store.get_tickets_unchecked(numbers) if numbers else {}
                 slots = asyncio.Semaphore(self.in_flight)
                 sent: list[int] = []
-                async with delivery_pass(self.store, by_request) as batch:
+                async with delivery_pass(self.store, numbers) as batch:
                     try:
-                        await asyncio.gather(
-                            *(self._deliver_in_order(group, tickets, slots, sent) for group in by_request.values())
-                        )
+                        await asyncio.gather(*(self._deliver_in_order(group, tickets, slots, sent) for group in groups))
                     finally:
                         if sent or batch.made:
                             await self.store.mark_notifications_sent(sent, posts=list(batch.made.values()))
@@ -165,14 +171,15 @@ class Outbox:
     ) -> None:
         async with slots:
             for notice in notices:
-                if await self._deliver_one(notice, tickets.get(notice.request_number)):
+                ticket = tickets.get(notice.request_number) if notice.request_number is not None else None
+                if await self._deliver_one(notice, ticket):
                     sent.append(notice.id)
 
     async def _deliver_one(self, notice: NotificationRecord, ticket: TicketRecord | None = None) -> bool:
         """True when delivered (to be marked sent by the caller); a failure is recorded here."""
         deliverer = self.deliverers[notice.channel]
         try:
-            if ticket is None:
+            if ticket is None and notice.request_number is not None:
                 ticket = await self.store.get_ticket_unchecked(notice.request_number)
             await deliverer.deliver(notice, ticket)
         except DeliveryError as e:
@@ -183,13 +190,15 @@ class Outbox:
                 "notification %s (%s %s) failed, attempt %s: %s",
                 notice.id,
                 notice.kind,
-                notice.request_ref,
+                notice.request_ref or "plan",
                 state.attempts,
                 e,
             )
             self._count(notice.channel, "failed")
         except Exception as e:
-            log.exception("notification %s (%s %s) failed unexpectedly", notice.id, notice.kind, notice.request_ref)
+            log.exception(
+                "notification %s (%s %s) failed unexpectedly", notice.id, notice.kind, notice.request_ref or "plan"
+            )
             await self.store.mark_notification_failed(notice.id, f"{type(e).__name__}: {e}")
             self._count(notice.channel, "error")
         else:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from bot.channels import ChannelSetup, channel_setups
+from bot.jobs import scheduler
 from bot.metrics import CONTENT_TYPE
 from bot.runtime import RUNTIME, Runtime, build_runtime
 from bot.settings import Settings
@@ -118,6 +119,7 @@ def create_app(
             channels.append(name)
     app.cleanup_ctx.append(run_outbox)
     app.cleanup_ctx.append(housekeeping)
+    app.cleanup_ctx.append(scheduler(settings))  # the strategy cycle's jobs (bot/jobs.py)
     return app
 
 

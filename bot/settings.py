@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_DATABASE_URL
@@ -38,6 +40,35 @@ class Settings(BaseSettings):
     )
     teams_enabled: bool = Field(True, validation_alias="ICTBOT_TEAMS_ENABLED")
     teams_triage_conversation: str | None = Field(None, validation_alias="ICTBOT_TEAMS_TRIAGE_CONVERSATION")
+
+    # The strategy cycle (check-ins before each Board, reminders, nudges, the daily digest)
+    checkin_working_days: int = Field(10, ge=0, le=60, validation_alias="ICTBOT_CHECKIN_WORKING_DAYS")
+    reminder_working_days: int = Field(3, ge=0, le=60, validation_alias="ICTBOT_REMINDER_WORKING_DAYS")
+    stale_days: int = Field(30, ge=1, le=365, validation_alias="ICTBOT_STALE_DAYS")
+    jobs_interval: float = Field(60.0, gt=0, validation_alias="ICTBOT_JOBS_INTERVAL_SECONDS")
+    jobs_grace_hours: float = Field(36.0, ge=0, validation_alias="ICTBOT_JOBS_GRACE_HOURS")
+    timezone: str = Field("Europe/London", validation_alias="ICTBOT_TIMEZONE")
+    slack_strategy_channel: str | None = Field(None, validation_alias="SLACK_STRATEGY_CHANNEL")
+    teams_strategy_conversation: str | None = Field(None, validation_alias="ICTBOT_TEAMS_STRATEGY_CONVERSATION")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name like Europe/London") from None
+        return value
+
+    @property
+    def strategy_channels(self) -> tuple[str, ...]:
+        """Channels whose strategy channel gets the daily digest."""
+        channels = []
+        if self.slack_enabled and self.slack_strategy_channel:
+            channels.append("slack")
+        if self.teams_enabled:
+            channels.append("teams")
+        return tuple(channels)
 
     @property
     def slack_enabled(self) -> bool:

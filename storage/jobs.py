@@ -43,7 +43,8 @@ def _this(job: str, due_at: datetime):
 async def claim(
     s: AsyncSession, job: str, due_at: datetime, worker: str, now: datetime, *, state: str = RUNNING, lease=LEASE
 ) -> bool:
-    """True when this worker now holds the run (new, or taken over from an expired lease)."""
+    """True when this worker now holds the run (new, or taken over from an expired lease). With `state`
+    skipped, the run is recorded as skipped instead of held."""
     try:
         async with s.begin_nested():
             s.add(
@@ -64,7 +65,13 @@ async def claim(
     taken = await s.execute(
         update(m.JobRun)
         .where(*_this(job, due_at), m.JobRun.state == RUNNING, m.JobRun.lease_until < now)
-        .values(claimed_by=worker, claimed_at=now, lease_until=now + lease)
+        .values(
+            state=state,
+            claimed_by=worker,
+            claimed_at=now,
+            lease_until=now + lease,
+            finished_at=None if state == RUNNING else now,
+        )
         .execution_options(synchronize_session=False)
     )
     return taken.rowcount == 1

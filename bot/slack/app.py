@@ -78,7 +78,9 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
     background = Background()
     profiles = Profiles(client, background)
     SlackListeners(runtime, profiles, SlackReplies(reply_client), background).register(bolt)
-    deliverer = SlackDeliverer(client, runtime.bookkeeping, settings.slack_support_channel)
+    deliverer = SlackDeliverer(
+        client, runtime.bookkeeping, settings.slack_support_channel, strategy_channel=settings.slack_strategy_channel
+    )
     app_token = _secret(settings.slack_app_token)
     socket_mode = SocketMode(bolt, app_token) if app_token else None
     return SlackChannel(bolt, client, reply_client, background, profiles, deliverer, socket_mode)

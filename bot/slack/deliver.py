@@ -11,8 +11,9 @@ request is saved but the desk's channel was not reached, so nobody is left think
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
@@ -23,6 +24,7 @@ from bot.notify import DeliveryError, retry_after_seconds
 from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
+from handlers.cycle import cycle_notice
 from handlers.notices import desk_not_reached, person_notice, triage_post
 from handlers.reply import Reply
 from storage import NOTIFY_MAX_ATTEMPTS
@@ -76,14 +78,19 @@ class SlackDeliverer:
         bookkeeping: Bookkeeping,
         support_channel: str | None,
         *,
+        strategy_channel: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ):
         self.client = client
         self.bookkeeping = bookkeeping
         self.support_channel = support_channel
+        self.strategy_channel = strategy_channel
         self.clock = clock
 
-    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord | None) -> None:
+        if ticket is None:
+            await self._strategy(notice)
+            return
         try:
             if notice.recipient_key is None:
                 await self._triage(notice, ticket)
@@ -122,6 +129,23 @@ class SlackDeliverer:
         except SlackApiError as e:
             log.warning("could not tell %s either: %s", ticket.requester_key, api_failure(e))
 
+    # ------------------------------------------------------------ the strategy cycle
+
+    async def _strategy(self, notice: NotificationRecord) -> None:
+        """A notice about the plan: a DM to its owner or lead (chat.postMessage to the user opens the app's DM
+        with them), or the digest to SLACK_STRATEGY_CHANNEL."""
+        if notice.recipient_key is None:
+            if not self.strategy_channel:
+                raise DeliveryError("SLACK_STRATEGY_CHANNEL is not set", permanent=True)
+            channel = self.strategy_channel
+        else:
+            channel = notice.recipient_key.split(":", 1)[1]
+        blocks, text = render_block_kit(cycle_notice(notice))
+        try:
+            await self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError as e:
+            raise delivery_error(e) from None
+
     # ------------------------------------------------------------ DMs
 
     async def _direct_message(self, recipient_key: str, reply: Reply) -> None:
@@ -134,3 +158,16 @@ class SlackDeliverer:
 def _final(notice: NotificationRecord, error: DeliveryError) -> bool:
     """Is this the last attempt the outbox will make?"""
     return error.permanent or notice.attempts + 1 >= NOTIFY_MAX_ATTEMPTS
+
+
+@contextlib.asynccontextmanager
+async def outside_the_server(settings, bookkeeping: Bookkeeping) -> AsyncIterator[SlackDeliverer]:
+    """A deliverer for a command-line process (`ictbot jobs run`): its own Web API client and session."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        client = AsyncWebClient(token=token, base_url=settings.slack_api_url, session=session, timeout=10)
+        yield SlackDeliverer(
+            client, bookkeeping, settings.slack_support_channel, strategy_channel=settings.slack_strategy_channel
+        )

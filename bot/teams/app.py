@@ -138,6 +138,11 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
     # Bad settings stop start-up here, before the server listens, as one TeamsConfigError with a clear message.
     config = BotAuthConfig.from_settings(settings)
     triage = reference_from_setting(settings.teams_triage_conversation, settings.microsoft_app_tenant_id)
+    strategy = reference_from_setting(
+        settings.teams_strategy_conversation,
+        settings.microsoft_app_tenant_id,
+        name="ICTBOT_TEAMS_STRATEGY_CONVERSATION",
+    )
     apply_msrest_retry_fix()
     app.router.add_post(ROUTE, messages)
 
@@ -148,7 +153,13 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
             adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)), local_mode=config.local_mode
         )
         runtime.outbox.register(
-            TeamsDeliverer(adapter, runtime.bookkeeping, app_id=config.APP_ID, triage_reference=triage)
+            TeamsDeliverer(
+                adapter,
+                runtime.bookkeeping,
+                app_id=config.APP_ID,
+                triage_reference=triage,
+                strategy_reference=strategy,
+            )
         )
         if config.local_mode:
             log.warning(

@@ -23,6 +23,7 @@ from bot.notify import DeliveryError, retry_after_seconds
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
 from bot.teams.render import render_adaptive_card
 from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
+from handlers.cycle import STRATEGY_OWNER, cycle_notice
 from handlers.notices import person_notice, triage_post
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
@@ -54,16 +55,20 @@ class TeamsDeliverer:
         *,
         app_id: str = "",
         triage_reference: dict | None = None,
+        strategy_reference: dict | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.adapter = adapter
         self.bookkeeping = bookkeeping
         self.app_id = app_id
         self.configured_triage = triage_reference
+        self.configured_strategy = strategy_reference
         self.clock = clock
 
-    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        if notice.recipient_key is None:
+    async def deliver(self, notice: NotificationRecord, ticket: TicketRecord | None) -> None:
+        if ticket is None:
+            await self._strategy(notice)
+        elif notice.recipient_key is None:
             await self._triage(notice, ticket)
         else:
             await self._requester(notice, ticket)
@@ -123,6 +128,26 @@ class TeamsDeliverer:
         await self.bookkeeping.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
 
+    # ------------------------------------------------------------ the strategy cycle
+
+    async def _strategy(self, notice: NotificationRecord) -> None:
+        """A notice about the plan: to its owner or lead in their personal chat, or the digest to the
+        strategy conversation (set with set-strategy, or ICTBOT_TEAMS_STRATEGY_CONVERSATION)."""
+        if notice.recipient_key is None:
+            reference = (
+                await self.bookkeeping.conversation_reference(PLATFORM, STRATEGY_OWNER) or self.configured_strategy
+            )
+            if reference is None:
+                log.debug("no Teams strategy conversation set; %s not posted", notice.kind)
+                return
+        else:
+            reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
+            if reference is None:
+                reference = await self._open_personal_chat(notice.recipient_key)
+        card = CardJSON(render_adaptive_card(cycle_notice(notice)))
+        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        await self._send(reference, lambda context: context.send_activity(message))
+
     # ------------------------------------------------------------ triage
 
     async def triage_reference(self) -> dict | None:
@@ -149,3 +174,21 @@ class TeamsDeliverer:
         message.id = post.message_id
         message.type = ActivityTypes.message
         await self._send(reference, lambda context: context.update_activity(message))
+
+
+def outside_the_server(settings, bookkeeping: Bookkeeping) -> TeamsDeliverer:
+    """A deliverer for a command-line process (`ictbot jobs run`), configured as the server's is."""
+    from bot.teams.adapter import BotAuthConfig, build_adapter
+    from bot.teams.references import reference_from_setting
+
+    config = BotAuthConfig.from_settings(settings)
+    tenant = settings.microsoft_app_tenant_id
+    return TeamsDeliverer(
+        build_adapter(settings),
+        bookkeeping,
+        app_id=config.APP_ID,
+        triage_reference=reference_from_setting(settings.teams_triage_conversation, tenant),
+        strategy_reference=reference_from_setting(
+            settings.teams_strategy_conversation, tenant, name="ICTBOT_TEAMS_STRATEGY_CONVERSATION"
+        ),
+    )

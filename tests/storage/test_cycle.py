@@ -225,3 +225,13 @@ async def test_digest_reports_what_turned_red_or_became_overdue_to_the_channel_a
 
 async def test_previous_board_is_the_threshold_for_who_is_asked(cycle_store: Store):
     assert (await cycle_store.last_board_meeting(BOARD)).on == PREVIOUS_BOARD
+
+
+async def test_a_run_left_running_too_long_ago_is_recorded_as_skipped(cycle_store: Store):
+    assert await cycle_store.claim_job("checkin", CHECKIN_DUE, worker="dead", now=CHECKIN_DUE)
+    days_later = CHECKIN_DUE + timedelta(days=3)
+    assert await cycle_store.skip_job("checkin", CHECKIN_DUE, worker="w2", now=days_later, reason="too old")
+    run = await cycle_store.get_job_run("checkin", CHECKIN_DUE)
+    assert (run.state, run.claimed_by, run.outcome) == ("skipped", "w2", {"reason": "too old"})
+    assert await cycle_store.complete_job("checkin", CHECKIN_DUE, worker="dead", config=CONFIG, now=days_later) is None
+    assert await _notices(cycle_store) == []

@@ -1,0 +1,103 @@
+"""The strategy cycle in Slack, through the real app and the fake Web API: check-ins reach owners as DMs with
+an Update button for each action, the digest reaches SLACK_STRATEGY_CHANNEL, and nothing is sent twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.jobs import JobRunner, cycle_config
+from bot.runtime import build_runtime
+from bot.server import create_app
+from bot.slack.app import setup_slack
+from tests.cycle_plan import CHECKIN_DUE, JANE, SAM, load_cycle_plan
+from tests.slack.conftest import Workspace, button, buttons, slack_settings, texts
+
+STRATEGY_CHANNEL = "CSTRATEGY"
+
+
+@pytest.fixture
+async def cycle_workspace(tmp_path, fake_slack):
+    fake_slack.users.update(
+        {"UJANE": {"real_name": JANE[0], "email": JANE[1]}, "USAM": {"real_name": SAM[0], "email": SAM[1]}}
+    )
+    settings = slack_settings(tmp_path, fake_slack, SLACK_STRATEGY_CHANNEL=STRATEGY_CHANNEL, ICTBOT_SEED_SAMPLE=False)
+    runtime = await build_runtime(settings)
+    app = create_app(settings, runtime=runtime, setups=[setup_slack])
+    try:
+        async with TestClient(TestServer(app)) as client:
+            workspace = Workspace(client, fake_slack, app)
+            await load_cycle_plan(workspace.store, platform="slack", jane="UJANE", sam="USAM")
+            workspace.runner = JobRunner(runtime.store, cycle_config(settings), grace=timedelta(hours=36))
+            yield workspace
+    finally:
+        await runtime.close()
+
+
+def _posts_to(fake, channel: str):
+    return [c for c in fake.of("chat.postMessage") if c.args["channel"] == channel]
+
+
+async def test_a_checkin_reaches_each_owner_as_a_dm_with_an_update_button_per_action(cycle_workspace):
+    ws = cycle_workspace
+    [report] = await ws.runner.run_due(CHECKIN_DUE + timedelta(minutes=1), ["checkin"])
+    assert (report.result, report.notices) == ("sent", 2)
+    await ws.settle()
+    [to_jane] = _posts_to(ws.fake, "UJANE")
+    assert "Board meeting on Tuesday 5 January 2021: your updates, please" in to_jane.args["text"]
+    blocks = to_jane.args["blocks"]
+    assert [(b["action_id"].split(":")[:2], b["value"]) for b in buttons(blocks)] == [
+        (["ict", "update"], "RS-01"),
+        (["ict", "update"], "WF-01"),
+    ]
+    assert "RS-01 Replace the perimeter firewalls" in texts(blocks) and "RS-03" not in texts(blocks)
+    [to_sam] = _posts_to(ws.fake, "USAM")
+    assert [b["value"] for b in buttons(to_sam.args["blocks"])] == ["RS-03"]
+    # The button comes back as the command `update RS-01` from Jane, the owner.
+    response = await ws.click(button(blocks, "Update", "RS-01"), user="UJANE", channel="DJANE")
+    assert response.status == 200
+    await ws.settle()
+    # It ran `update RS-01` for her: the update form, or (where that form is not offered) the update usage.
+    answered = ws.fake.of("views.open") + ws.fake.of("response_url")
+    assert answered and any("update" in str(c.args).lower() for c in answered)
+    # A second pass, with the same time or later, sends nothing again.
+    assert await ws.runner.run_due(CHECKIN_DUE + timedelta(minutes=1), ["checkin"]) == []
+    assert await ws.runner.run_due(CHECKIN_DUE + timedelta(hours=5), ["checkin"]) == []
+    await ws.settle()
+    assert len(_posts_to(ws.fake, "UJANE")) == len(_posts_to(ws.fake, "USAM")) == 1
+
+
+async def test_a_red_action_reaches_the_digest_in_the_strategy_channel_once(cycle_workspace):
+    ws = cycle_workspace
+    await ws.store.record_action_update(
+        "RS-01",
+        "slack:UJANE",
+        progress=40,
+        rag="red",
+        note="Supplier gone bust",
+        now=datetime(2021, 1, 4, 15, tzinfo=UTC),
+    )
+    fifth = datetime(2021, 1, 5, 9, 0, tzinfo=UTC)
+    reports = await ws.runner.run_due(fifth, ["digest"])
+    assert [r.result for r in reports if r.due_at == fifth] == ["sent"]
+    await ws.settle()
+    [digest] = _posts_to(ws.fake, STRATEGY_CHANNEL)
+    shown = texts(digest.args["blocks"])
+    assert "Strategy digest for Tuesday 5 January 2021" in digest.args["text"]
+    assert "RS-01 Replace the perimeter firewalls" in shown and "Turned red" in shown
+    assert "Owners I cannot reach" in shown and "RS-04: Nobody Known" in shown
+    assert await ws.runner.run_due(fifth + timedelta(minutes=5), ["digest"]) == []
+    await ws.settle()
+    assert len(_posts_to(ws.fake, STRATEGY_CHANNEL)) == 1
+
+
+async def test_a_stale_action_is_nudged_to_its_owner(cycle_workspace):
+    ws = cycle_workspace
+    monday = datetime(2020, 12, 7, 9, 0, tzinfo=UTC)
+    await ws.runner.run_due(monday, ["stale"])
+    await ws.settle()
+    [nudge] = _posts_to(ws.fake, "USAM")
+    assert "Actions with no update for 30 days" in nudge.args["text"]
+    assert [b["value"] for b in buttons(nudge.args["blocks"])] == ["RS-03"]

@@ -345,7 +345,7 @@ async def record_action_update(
         if old != value:
             changes[name] = [_plain(old), _plain(value)]
             setattr(action, name, value)
-    s.add(history_entry(action, author, "update", change.note.strip(), changes, now))
+    s.add(history_entry(action, (author.key, author.display_name), "update", change.note.strip(), changes, now))
     action.updated_at = now
     action.last_reported_at = now  # the strategy cycle's clock: check-ins and nudges (storage/cycle.py)
     await s.flush()
@@ -353,13 +353,13 @@ async def record_action_update(
 
 
 def history_entry(
-    action: m.Action, author: m.User, kind: str, note: str, changes: dict, now: datetime
+    action: m.Action, author: tuple[str, str], kind: str, note: str, changes: dict, now: datetime
 ) -> m.ActionUpdate:
     """One line of an action's history, with the action's figures after the change and what it changed."""
     return m.ActionUpdate(
         action_id=action.id,
-        author_key=author.key,
-        author_name=author.display_name,
+        author_key=author[0],
+        author_name=author[1],
         at=now,
         progress=action.progress,
         rag=action.rag,
@@ -395,7 +395,7 @@ async def set_owner(
     for k, v in wanted.items():
         setattr(action, k, v)
     if changes:
-        s.add(history_entry(action, actor, "change", f"Owner set to {name}", changes, now))
+        s.add(history_entry(action, (actor.key, actor.display_name), "change", f"Owner set to {name}", changes, now))
         action.updated_at = now
     await s.flush()
     return await _record(s, action)
@@ -462,7 +462,16 @@ async def roll_forward(
         s.add(copy)
         await s.flush()
         action.carried_from_id = copy.id
-        s.add(history_entry(action, actor, "carried", f"Carried forward from {from_year} to {to_year}", changes, now))
+        s.add(
+            history_entry(
+                action,
+                (actor.key, actor.display_name),
+                "carried",
+                f"Carried forward from {from_year} to {to_year}",
+                changes,
+                now,
+            )
+        )
         carried.append(action)
     await s.flush()
     return [await _record(s, a) for a in carried]
@@ -549,20 +558,7 @@ class _Author:
 
     def record(self, s: AsyncSession, action: m.Action, changes: dict[str, list[Any]], now: datetime) -> None:
         """One history row for what an import changed on one action (its progress and RAG as they now are)."""
-        s.add(
-            m.ActionUpdate(
-                action_id=action.id,
-                author_key=self.key,
-                author_name=self.name,
-                at=now,
-                progress=action.progress,
-                rag=action.rag,
-                note=self.note,
-                kind="import",
-                status=action.status,
-                changes=changes,
-            )
-        )
+        s.add(history_entry(action, (self.key, self.name), "import", self.note, changes, now))
 
 
 async def import_plan(

@@ -23,7 +23,7 @@ def board_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _board(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import open_store
-    from handlers.cycle import long_day
+    from handlers.formatting import long_day
     from storage.board import parse_day
 
     engine, store = await open_store(settings)

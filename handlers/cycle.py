@@ -11,7 +11,7 @@ import logging
 from datetime import date
 
 from handlers.context import Context, UsageError
-from handlers.formatting import clip, day, plural
+from handlers.formatting import clip, day, long_day, plural
 from handlers.registry import Command, Who
 from handlers.reply import Button, Field, Item, Reply, Tone
 from storage.board import parse_day
@@ -27,11 +27,6 @@ IN_THE_CHANNEL = "Type this in the team channel (or group chat) where the strate
 #: How many coming meetings `board` lists.
 BOARD_LIST_LIMIT = 12
 HOW_TO_UPDATE = "Press Update beside an action, or type: update ACTION PERCENT [red|amber|green] NOTE"
-
-
-def long_day(d: date) -> str:
-    """'Tuesday 5 January 2021'."""
-    return f"{d:%A} {d.day} {d:%B %Y}"
 
 
 def _iso_day(value: str | None) -> date | None:

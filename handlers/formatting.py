@@ -54,6 +54,11 @@ def day(d: date | None) -> str:
     return d.strftime("%d %b %Y") if d else "no date"
 
 
+def long_day(d: date, *, weekday: bool = True) -> str:
+    """'Tuesday 5 January 2021' (or '5 January 2021')."""
+    return (f"{d:%A} " if weekday else "") + f"{d.day} {d:%B %Y}"
+
+
 def clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

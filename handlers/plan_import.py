@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from handlers.formatting import long_day
 from handlers.plan_problems import quote
 from storage.plan_file import ImportResult, KeptField
 from storage.plan_notes import NoteKind, ReadNote
@@ -25,8 +26,7 @@ def import_note(file_name: str) -> str:
 
 
 def _day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return long_day(date.fromisoformat(iso), weekday=False)
 
 
 def _some(items: Sequence[str], limit: int = LIST_MAX) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from handlers.context import Context, UsageError
-from handlers.formatting import RAG_WORD, clip, day, plural, when
+from handlers.formatting import RAG_WORD, clip, day, long_day, plural, when
 from handlers.parser import REF_ACTION
 from handlers.problems import problem_text
 from handlers.registry import Command, Place, Who
@@ -156,12 +156,16 @@ async def status(ctx: Context, rest: str) -> Reply:
 async def _status_all(ctx: Context, scope: PlanScope) -> Reply:
     summaries = tuple(await ctx.store.theme_summaries(ctx.now, scope if scope != PlanScope() else None))
     years = tuple(await ctx.store.plan_years(scope if scope != PlanScope() else None)) if summaries else ()
-    return status_reply(summaries, scope, years)
+    board = await ctx.store.next_board_meeting(ctx.today) if summaries else None
+    return status_reply(summaries, scope, years, board.on if board else None)
 
 
 @functools.lru_cache(maxsize=32)
 def status_reply(
-    summaries: tuple[ThemeSummary, ...], scope: PlanScope = PlanScope(), years: tuple[str, ...] = ()
+    summaries: tuple[ThemeSummary, ...],
+    scope: PlanScope = PlanScope(),
+    years: tuple[str, ...] = (),
+    next_board: date | None = None,
 ) -> Reply:
     """The strategy overview: a pure function of the figures, so the same figures build one reply."""
     if not summaries:
@@ -191,6 +195,7 @@ def status_reply(
     )
     seen = scope_words(scope)
     covers = f" Plan years: {', '.join(years)}." if years else ""
+    board = f" The next Board meets on {long_day(next_board)}." if next_board else ""
     if not total:
         return Reply(title=f"Action plan status: {seen}", text=f"No live actions for {seen}.")
     return Reply(
@@ -200,6 +205,7 @@ def status_reply(
             + (f", {flagged} flagged (overdue, late to start or without a recent update)" if flagged else "")
             + "."
             + covers
+            + board
         ),
         items=items,
         footer=(SAMPLE_NOTE + " " if any(s.theme.is_sample for s in summaries) else "")

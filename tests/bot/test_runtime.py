@@ -48,3 +48,18 @@ async def test_only_changes_wake_the_outbox(runtime):
     assert not runtime.outbox._wake.is_set()
     await runtime.handle("local", "support the printer is jammed", SENDER, ORIGIN)
     assert runtime.outbox._wake.is_set()
+
+
+async def test_the_staleness_setting_reaches_the_flags_status_shows(tmp_path):
+    rt = await build_runtime(
+        Settings(
+            _env_file=None,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'stale.db'}",
+            ICTBOT_TEAMS_ENABLED=False,
+            ICTBOT_STALE_DAYS=7,
+        )
+    )
+    try:
+        assert rt.store.stale_days == 7
+    finally:
+        await rt.close()

@@ -20,6 +20,15 @@ async def test_everyone_sees_the_coming_board_meetings(person, seeded_store):
     assert "The last Board met on Tuesday 12 November 2019" in shown  # the clock says 25 November 2019
 
 
+async def test_status_says_when_the_next_board_meets(person, seeded_store):
+    pat = person("Pat")
+    assert "next Board" not in await pat.say("status")
+    await seeded_store.add_board_meeting(date(2019, 11, 12), actor_key=None)  # before the clock's 25 Nov 2019
+    await seeded_store.add_board_meeting(date(2020, 1, 14), actor_key=None)
+    await seeded_store.add_board_meeting(date(2019, 12, 10), actor_key=None)
+    assert "The next Board meets on Tuesday 10 December 2019." in await pat.say("status")
+
+
 async def test_only_admins_add_and_remove_board_meetings(person, admin, seeded_store):
     eve = person("Eve")
     assert "Only an ICT Assistant admin" in await eve.say("board add 10/12/2019")

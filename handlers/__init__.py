@@ -2,7 +2,7 @@
 
 from handlers.assistant import Assistant, Outcome
 from handlers.messages import Origin, Sender
-from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
+from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Pick, Reply, Tone, Visibility
 
 __all__ = [
     "Assistant",
@@ -15,6 +15,7 @@ __all__ = [
     "Item",
     "Origin",
     "Outcome",
+    "Pick",
     "Reply",
     "Sender",
     "Tone",

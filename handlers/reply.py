@@ -92,6 +92,18 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Pick:
+    """One choice that runs the command `<command> <value>` for the person who makes it. The same choice as
+    the reply's items' buttons, for a channel that can show it as one picker in a dialog instead (Slack:
+    a modal that becomes the chosen action's form). Channels without such a dialog show the buttons."""
+
+    label: str
+    command: str
+    choices: tuple[Choice, ...]
+    placeholder: str = "Choose one"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     title: str | None = None
@@ -100,6 +112,7 @@ class Reply:
     items: tuple[Item, ...] = ()
     buttons: tuple[Button, ...] = ()
     form: Form | None = None
+    pick: Pick | None = None
     visibility: Visibility = Visibility.PRIVATE
     more: int = 0  # how many further items exist beyond `items`
     more_hint: str | None = None  # the narrower command to see them

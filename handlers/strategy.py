@@ -12,7 +12,7 @@ from handlers.formatting import RAG_WORD, clip, day, long_day, plural, when
 from handlers.parser import REF_ACTION
 from handlers.problems import problem_text
 from handlers.registry import Command, Place, Who
-from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone, Visibility
+from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Pick, Reply, Tone, Visibility
 from handlers.vocabulary import council_of, date_of, theme_for_word
 from storage import InvalidInput, NotFound, PermissionDenied
 from storage.enums import ActionStatus
@@ -511,6 +511,7 @@ async def choose_action(ctx: Context) -> Reply:
         items=tuple(action_item(a, ctx, with_owner=False, button=True) for a in mine[:LIST_LIMIT]),
         more=max(0, len(mine) - LIST_LIMIT),
         more_hint="update ACTION (for example: update RS-03)",
+        pick=Pick("Action", "update", tuple(Choice(f"{a.ref} {a.title}", a.ref) for a in mine), "Choose an action"),
     )
 
 

@@ -55,13 +55,13 @@ class SlackListeners:
         outcome = await self.runtime.handle(CHANNEL, translate.typed_text(command.get("text")), sender, origin)
         reply = outcome.reply
         assert reply is not None
-        if reply.form is not None and command.get("trigger_id"):
+        trigger_id = command.get("trigger_id")
+        if (reply.form is not None or reply.pick is not None) and trigger_id:
             await ack()  # an empty 200: Slack shows nothing, and the modal opens right after
+            opener = self.replies.open_form if reply.form is not None else self.replies.open_picker
             self.background.spawn(
-                self.replies.open_form(
-                    command["trigger_id"], reply, origin.conversation, response_url=command.get("response_url")
-                ),
-                f"open {reply.form.form_id} form",
+                opener(trigger_id, reply, origin.conversation, response_url=command.get("response_url")),
+                f"open a modal for {command.get('text') or 'the command'}",
             )
             return
         blocks, text = render_block_kit(reply)
@@ -76,19 +76,28 @@ class SlackListeners:
             return
         user = body["user"]
         sender = await self.profiles.sender(user["id"], user.get("name") or user.get("username"))
-        origin = translate.action_origin(body)
+        view = body.get("view") or {}
+        in_modal = view.get("type") == "modal"
+        origin = translate.action_origin(body, translate.decode_view_metadata(view.get("private_metadata"))[1])
         submission = translate.press_submission(body, action)
         outcome = await self.runtime.click(
-            CHANNEL, command, action.get("value") or "", sender, origin, submission=submission
+            CHANNEL, command, translate.action_value(action), sender, origin, submission=submission
         )
         reply = outcome.reply
         assert reply is not None
-        in_modal = (body.get("view") or {}).get("type") == "modal"
         trigger_id = body.get("trigger_id")
+        chosen_in_modal = in_modal and action.get("type") == "static_select"
         if reply.form is not None and trigger_id:
             work = self.replies.open_form(
-                trigger_id, reply, origin.conversation, push=in_modal, response_url=body.get("response_url")
+                trigger_id,
+                reply,
+                origin.conversation,
+                push=in_modal,
+                replace=view if chosen_in_modal else None,
+                response_url=body.get("response_url"),
             )
+        elif reply.pick is not None and trigger_id:
+            work = self.replies.open_picker(trigger_id, reply, origin.conversation, push=in_modal)
         elif body.get("response_url"):
             work = self.replies.to_response_url(body["response_url"], reply)
         elif trigger_id:  # App Home or a modal: no conversation to answer in

@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
+from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks)
 MESSAGE_BLOCKS = 50
@@ -257,10 +257,14 @@ def _render(reply: Reply, max_blocks: int) -> tuple[list[dict], str]:
 # ------------------------------------------------------------ surfaces: modals and App Home
 
 
+def _options(choices: tuple[Choice, ...]) -> list[Option]:
+    return [Option(text=plain(c.label, OPTION_TEXT), value=c.value[:OPTION_VALUE]) for c in choices[:OPTIONS]]
+
+
 def _input_element(i: Input):
     placeholder = plain(i.placeholder, PLACEHOLDER) if i.placeholder else None
     if i.kind is InputKind.CHOICE:
-        options = [Option(text=plain(c.label, OPTION_TEXT), value=c.value[:OPTION_VALUE]) for c in i.choices[:OPTIONS]]
+        options = _options(i.choices)
         initial = next((o for o, c in zip(options, i.choices, strict=False) if c.value == i.initial), None)
         return StaticSelectElement(
             action_id=i.name,
@@ -307,6 +311,33 @@ def form_modal(form: Form, *, intro: str = "", private_metadata: str = "") -> Vi
         close=plain("Cancel", VIEW_TITLE),
         private_metadata=private_metadata,
         blocks=blocks[:SURFACE_BLOCKS],
+    )
+
+
+def picker_modal(reply: Reply, *, private_metadata: str = "") -> View:
+    """A reply's Pick as a modal: its text and one select. Choosing fires block_actions at once (the select
+    dispatches), and the listener turns this modal into the chosen action's form with views.update."""
+    assert reply.pick is not None
+    pick = reply.pick
+    select = StaticSelectElement(
+        action_id=action_id(pick.command, 1),
+        options=_options(pick.choices),
+        placeholder=plain(pick.placeholder, PLACEHOLDER),
+    )
+    blocks: list[Block] = _text_sections(reply.text)[:1]
+    blocks.append(SectionBlock(block_id="pick", text=MarkdownTextObject(text=mrkdwn(pick.label)), accessory=select))
+    if len(pick.choices) > OPTIONS:
+        shown = (
+            f"Showing the first {OPTIONS} of {len(pick.choices)}. Or type: {reply.more_hint}" if reply.more_hint else ""
+        )
+        blocks.append(_context(mrkdwn(shown or f"Showing the first {OPTIONS} of {len(pick.choices)}.")))
+    return View(
+        type="modal",
+        callback_id=f"pick_{pick.command}",
+        title=plain(reply.title or "ICT Assistant", VIEW_TITLE),
+        close=plain("Cancel", VIEW_TITLE),
+        private_metadata=private_metadata,
+        blocks=blocks,
     )
 
 

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack.api_errors import api_failure
-from bot.slack.render import form_modal, home_view, render_block_kit, result_modal
+from bot.slack.render import form_modal, home_view, picker_modal, render_block_kit, result_modal
 from bot.slack.translate import encode_view_metadata
 from handlers.reply import Reply, Tone, Visibility
 
@@ -31,23 +31,30 @@ class SlackReplies:
         self.client = client
 
     async def open_form(
-        self, trigger_id: str, reply: Reply, channel: str | None, *, push: bool = False, response_url: str | None = None
+        self,
+        trigger_id: str,
+        reply: Reply,
+        channel: str | None,
+        *,
+        push: bool = False,
+        replace: dict | None = None,
+        response_url: str | None = None,
     ) -> None:
-        """views.open (or views.push from inside a modal) with the reply's form."""
+        """views.open with the reply's form; views.push from inside a modal; views.update of `replace` (the
+        modal a choice was made in: Slack's view with its id and hash) so that modal becomes the form."""
         assert reply.form is not None
         view = form_modal(
             reply.form, intro=reply.text, private_metadata=encode_view_metadata(reply.form.private_metadata, channel)
         )
-        try:
-            await self._open_view(trigger_id, view, push=push)
-        except SlackApiError as e:
-            error = api_failure(e)
-            log.warning("could not open the %s form: %s", reply.form.form_id, error)
-            if response_url:
-                await self.to_response_url(
-                    response_url,
-                    Reply(tone=Tone.WARNING, text=f"I couldn't open the form (Slack said: {error}). Please try again."),
-                )
+        await self._open_or_say(trigger_id, view, f"the {reply.form.form_id} form", push, replace, response_url)
+
+    async def open_picker(
+        self, trigger_id: str, reply: Reply, channel: str | None, *, push: bool = False, response_url: str | None = None
+    ) -> None:
+        """views.open with the reply's Pick: a modal whose choice becomes the chosen item's form."""
+        assert reply.pick is not None
+        view = picker_modal(reply, private_metadata=encode_view_metadata("", channel))
+        await self._open_or_say(trigger_id, view, f"the {reply.pick.command} picker", push, None, response_url)
 
     async def show(self, trigger_id: str, reply: Reply, *, push: bool = False) -> None:
         """A reply shown in a modal (clicks from App Home or from inside a modal)."""
@@ -56,6 +63,24 @@ class SlackReplies:
             await self._open_view(trigger_id, view, push=push)
         except SlackApiError as e:
             log.warning("could not show a reply in a modal: %s", api_failure(e))
+
+    async def _open_or_say(
+        self, trigger_id: str, view, what: str, push: bool, replace: dict | None, response_url: str | None
+    ) -> None:
+        """Open (or update) a modal; if Slack refuses, tell the person where they asked, when we can."""
+        try:
+            if replace is not None:
+                await self.client.views_update(view_id=replace.get("id"), hash=replace.get("hash"), view=view)
+            else:
+                await self._open_view(trigger_id, view, push=push)
+        except SlackApiError as e:
+            error = api_failure(e)
+            log.warning("could not open %s: %s", what, error)
+            if response_url:
+                await self.to_response_url(
+                    response_url,
+                    Reply(tone=Tone.WARNING, text=f"I couldn't open the form (Slack said: {error}). Please try again."),
+                )
 
     async def _open_view(self, trigger_id: str, view, *, push: bool) -> None:
         """A new modal, or one pushed onto the modal the click came from."""

@@ -16,6 +16,7 @@ WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
     "users.info": ("users:read", "users:read.email"),  # display name and email of a sender
     "views.open": (),  # forms (modals) and click results from App Home
     "views.push": (),  # a form opened from a button inside a modal
+    "views.update": (),  # a picker modal becoming the chosen action's form
     "views.publish": (),  # App Home
 }
 

@@ -71,13 +71,20 @@ def action_channel(body: dict) -> str | None:
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
-def action_origin(body: dict) -> Origin:
-    channel = action_channel(body)
+def action_origin(body: dict, modal_channel: str | None = None) -> Origin:
+    """Where a press or a choice was made: its conversation, or for one inside a modal, the conversation the
+    modal was opened from (kept in its private_metadata)."""
+    channel = action_channel(body) or modal_channel
     return Origin(
         platform=PLATFORM,
         conversation=channel,
         reference={"team": (body.get("team") or {}).get("id"), "channel": channel, "user": body["user"]["id"]},
     )
+
+
+def action_value(action: dict) -> str:
+    """A button's value, or the option chosen in a select."""
+    return action.get("value") or ((action.get("selected_option") or {}).get("value")) or ""
 
 
 def press_submission(body: dict, action: dict) -> str | None:
@@ -87,7 +94,9 @@ def press_submission(body: dict, action: dict) -> str | None:
     holder = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id")
     team = (body.get("team") or {}).get("id")
     user = (body.get("user") or {}).get("id")
-    return submission_key(PLATFORM, "press", team, user, holder, action.get("action_id"), detail=action.get("value"))
+    return submission_key(
+        PLATFORM, "press", team, user, holder, action.get("action_id"), detail=action_value(action) or None
+    )
 
 
 def view_submission(body: dict, view: dict) -> str | None:

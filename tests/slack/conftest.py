@@ -120,6 +120,34 @@ class Workspace:
             payload["view"] = {"id": "V1", "type": payload["container"].get("view_type", "home")}
         return await self.interact(payload)
 
+    async def choose(self, view: dict, value: str, user: str = "UROB", *, view_id: str = "VPICK"):
+        """Choose `value` in the select of a modal (as opened with views.open), as Slack sends it: block_actions
+        from inside the view, with the view's id, hash and private_metadata, and no response_url."""
+        [select] = [b["accessory"] for b in view["blocks"] if (b.get("accessory") or {}).get("type") == "static_select"]
+        [option] = [o for o in select["options"] if o["value"] == value]
+        opened = {**view, "id": view_id, "hash": "1700000000.hash", "state": {"values": {}}}
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": TEAM_ID, "domain": "mks"},
+                "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+                "api_app_id": "A1",
+                "trigger_id": f"trigger-{user}-{time.monotonic_ns()}",
+                "container": {"type": "view", "view_id": view_id},
+                "view": opened,
+                "actions": [
+                    {
+                        "type": "static_select",
+                        "block_id": "pick",
+                        "action_id": select["action_id"],
+                        "selected_option": option,
+                        "placeholder": select.get("placeholder"),
+                        "action_ts": str(time.time()),
+                    }
+                ],
+            }
+        )
+
     async def submit(self, view: dict, values: dict[str, str], user: str = "UROB", *, view_id: str | None = None):
         """Submit a modal (as opened with views.open) with the given input values. Slack gives every opened
         modal its own id; pass the same view_id to submit one modal again."""

@@ -179,6 +179,8 @@ class FakeSlack:
             return {"message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.open", "views.push", "views.publish"):
             return {"view": {"id": f"V{next(self._ids)}", **(args.get("view") or {})}}
+        if method == "views.update":
+            return {"view": {**(args.get("view") or {}), "id": args.get("view_id")}}
         if method == "apps.connections.open":
             return {"url": self.url.replace("http://", "ws://") + "/socket"}
         return {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.slack.conftest import button, texts
 from tests.slack.fake_slack import BOT_ID, BOT_USER_ID
 
@@ -105,6 +107,12 @@ async def test_app_home_shows_my_requests_my_actions_and_the_strategy(workspace)
     assert "RS-03" in shown  # an action I own
     assert "Resilient solutions" in shown  # the strategy
     assert len(view["blocks"]) <= 100
+
+    update = button(view["blocks"], "Update an action")
+    await workspace.click(update, user="ULUKE", container={"type": "view", "view_id": "VHOME", "view_type": "home"})
+    await workspace.settle()
+    [picker] = [c.args["view"] for c in workspace.fake.of("views.open")]  # opened, not pushed: Home is no modal
+    assert picker["callback_id"] == "pick_update" and "RS-03" in json.dumps(picker["blocks"])
 
 
 async def test_the_messages_tab_opening_does_not_publish_home(workspace):

@@ -73,20 +73,26 @@ async def test_support_modal_submission_raises_the_request_and_shows_the_result(
     assert ticket.origin.conversation == "CHELPDESK"  # where the modal was opened from
 
 
-async def test_update_with_no_arguments_lists_my_actions_and_the_one_picked_opens_prefilled(workspace):
+async def test_update_with_no_arguments_picks_the_action_then_the_modal_becomes_its_form(workspace):
     await workspace.store.ensure_user("slack:ULUKE", "Luke", email="luke.fenwick@midkent.gov.uk")
     await workspace.store.record_action_update("WF-04", "slack:ULUKE", progress=30, rag="amber", note="Under way")
-    listing = await workspace.ict("update", user="ULUKE")
-    await workspace.settle()
-    assert workspace.fake.of("views.open") == [], "no modal prefilled before an action is chosen"
-    picks = [b for b in buttons(listing["blocks"]) if b["text"]["text"] == "Update"]
-    assert {b["value"] for b in picks} == {"WF-03", "WF-04", "RS-03", "IN-02"}
-
-    await workspace.click(button(listing["blocks"], "Update", "RS-03"), user="ULUKE")
+    assert await workspace.ict("update", user="ULUKE") == {}  # an empty ack: the picker opens as a modal
     await workspace.settle()
     [opened] = workspace.fake.of("views.open")
-    view = opened.args["view"]
-    assert view["callback_id"] == "update" and json.loads(view["private_metadata"])["m"] == "RS-03"
+    picker = opened.args["view"]
+    assert json.loads(picker["private_metadata"]) == {"m": "", "c": workspace.channel_id}
+    assert not [b for b in picker["blocks"] if b["type"] == "input"], "no form before an action is chosen"
+    [select] = [b["accessory"] for b in picker["blocks"] if "accessory" in b]
+    assert {o["value"] for o in select["options"]} == {"WF-03", "WF-04", "RS-03", "IN-02"}
+
+    assert (await workspace.choose(picker, "RS-03", user="ULUKE")).status == 200
+    await workspace.settle()
+    assert len(workspace.fake.of("views.open")) == 1 and workspace.fake.of("views.push") == []
+    [updated] = workspace.fake.of("views.update")
+    assert (updated.args["view_id"], updated.args["hash"]) == ("VPICK", "1700000000.hash")
+    view = updated.args["view"]
+    assert view["callback_id"] == "update"
+    assert json.loads(view["private_metadata"]) == {"m": "RS-03", "c": workspace.channel_id}
     rs03 = await workspace.store.get_action("RS-03")
     progress = next(b for b in view["blocks"] if b.get("block_id") == "progress")
     assert progress["element"]["initial_value"] == str(rs03.progress) != "30"
@@ -98,6 +104,22 @@ async def test_update_with_no_arguments_lists_my_actions_and_the_one_picked_open
     assert "RS-03 updated" in texts((await good.json())["view"]["blocks"])
     assert (await workspace.store.get_action("RS-03")).progress == 70
     assert (await workspace.store.get_action("WF-04")).progress == 30
+
+
+async def test_update_typed_in_a_dm_lists_my_actions_and_the_button_opens_that_ones_form(workspace):
+    await workspace.store.ensure_user("slack:ULUKE", "Luke", email="luke.fenwick@midkent.gov.uk")
+    dm = {"type": "message", "channel_type": "im", "user": "ULUKE", "text": "update", "channel": "DLUKE", "ts": "1.2"}
+    assert (await workspace.event(dm, event_id="EvUpdate")).status == 200
+    await workspace.settle()
+    [answer] = workspace.fake.of("chat.postMessage")
+    assert workspace.fake.of("views.open") == []
+    listing = answer.args["blocks"]
+    picks = [b for b in buttons(listing) if b["text"]["text"] == "Update"]
+    assert {b["value"] for b in picks} == {"WF-03", "WF-04", "RS-03", "IN-02"}
+    await workspace.click(button(listing, "Update", "WF-03"), user="ULUKE", channel="DLUKE")
+    await workspace.settle()
+    [opened] = workspace.fake.of("views.open")
+    assert json.loads(opened.args["view"]["private_metadata"])["m"] == "WF-03"
 
 
 async def test_triage_assign_button_pressed_by_an_agent(workspace):

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.slack.render import escape, form_modal, render_block_kit
+from bot.slack.render import escape, form_modal, picker_modal, render_block_kit
 from bot.slack.translate import command_of
-from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
+from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Pick, Reply, Tone
 from handlers.support import support_form
 from tests.slack.conftest import buttons, texts
 
@@ -155,6 +155,29 @@ def test_form_modal_inputs_are_named_by_block_id_and_within_limits():
     assert inputs[1]["element"]["max_length"] == 3000
     assert len(inputs[1]["element"]["initial_value"]) == 3000
     assert inputs[2]["element"]["type"] == "number_input"
+
+
+def test_a_picker_modal_offers_each_choice_escaped_and_says_when_it_shows_only_some():
+    choices = tuple(
+        Choice(f"RS-{n:02d} <b>Firewalls</b> & a title longer than Slack lets an option be", f"RS-{n:02d}")
+        for n in range(120)
+    )
+    reply = Reply(
+        title="Which action?", text="Pick <one>", pick=Pick("Action", "update", choices), more_hint="update RS-03"
+    )
+    view = picker_modal(reply, private_metadata='{"m":"","c":"C1"}').to_dict()
+    assert (view["type"], view["callback_id"], view["private_metadata"]) == (
+        "modal",
+        "pick_update",
+        '{"m":"","c":"C1"}',
+    )
+    assert "submit" not in view  # choosing is the submission
+    [select] = [b["accessory"] for b in view["blocks"] if "accessory" in b]
+    assert command_of(select["action_id"]) == "update"
+    assert len(select["options"]) == 100 and select["options"][3]["value"] == "RS-03"
+    assert all(len(o["text"]["text"]) <= 75 and "<" not in o["text"]["text"] for o in select["options"])
+    shown = texts(view["blocks"])
+    assert "Pick &lt;one&gt;" in shown and "Showing the first 100 of 120. Or type: update RS-03" in shown
 
 
 text_st = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=4000)

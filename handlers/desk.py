@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, plural, until
+from handlers.people import PERSON_HELP, person_named
 from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place, Who
 from handlers.reply import Button, Field, Form, Input, InputKind, Reply, Tone, Visibility
@@ -47,12 +48,10 @@ async def assign(ctx: Context, rest: str) -> Reply:
     ref, who = _ref(rest, "assign")
     assignee_key = None
     if who and who.lower() not in ("me", "myself"):
-        found = await ctx.store.find_user_by_mention(who)
-        if not found:
-            raise UsageError(f"I don't know anyone called '{clip(who, 40)}'. Use their user key or email.", "assign")
-        if len(found) > 1:
-            raise UsageError(f"'{clip(who, 40)}' matches {len(found)} people; use their user key.", "assign")
-        assignee_key = found[0].key
+        named = await person_named(ctx, who, "assign")
+        if named.user is None:
+            raise UsageError(f"I don't know anyone called '{clip(who, 40)}'. {PERSON_HELP}", "assign")
+        assignee_key = named.user.key
     t = await ctx.store.assign_ticket(ref, ctx.user.key, assignee_key, now=ctx.clock())
     return Reply(
         tone=Tone.SUCCESS,

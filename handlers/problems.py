@@ -49,6 +49,7 @@ _CONFLICT = {
     "closed_to_comments": "{ref} is {current}; raise a new request if the problem is back.",
     "already_assigned": "{ref} is already assigned to {current}.",
     "same_priority": "{ref} is already {current}.",
+    "last_admin": "{current} is the last admin, and there must be at least one. Grant admin to someone else first.",
 }
 
 
@@ -77,7 +78,7 @@ def _refusal(error: PermissionDenied) -> str:
         return "Only an admin can import the action plan."
     if error.attempt == "change_board":
         return "Only an ICT Assistant admin can change the Board meeting dates."
-    if error.attempt in ("set_owner", "roll_forward", "set_role"):
+    if error.attempt in ("set_owner", "roll_forward", "set_role", "set_email"):
         return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":
         return "The queue is for the ICT service desk (agents) only."
@@ -95,5 +96,9 @@ def _not_the_owner(error: PermissionDenied) -> str:
             f"can't match anyone to them. {link} (or your email)."
         )
     if error.reason == "no_email":
-        return f"{error.ref} belongs to {error.owner}, and your account has no email I can match to {error.owner}'s. {link}."
+        key = error.user_key or "YOUR-USER-KEY"
+        return (
+            f"{error.ref} belongs to {error.owner}, and your account has no email I can match to {error.owner}'s. "
+            f"An admin can add your email with: set-email {key} ADDRESS, or link you to it with: owner {error.ref} {key}."
+        )
     return f"Only {error.owner} (the action's owner), a deputy or an admin can update {error.ref}."

@@ -10,6 +10,7 @@ from datetime import date
 from handlers.context import Context, UsageError
 from handlers.formatting import RAG_WORD, clip, day, long_day, plural, when
 from handlers.parser import REF_ACTION
+from handlers.people import person_named
 from handlers.problems import problem_text
 from handlers.registry import Command, Place, Who
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Pick, Reply, Tone, Visibility
@@ -347,7 +348,7 @@ async def actions(ctx: Context, rest: str) -> Reply:
 
 NO_EMAIL = (
     "I don't know your email address, so I can only match you to actions that name your chat account. "
-    "Ask an admin to link you to your actions with: owner ACTION @you, or: ictbot users email {key} you@example.gov.uk"
+    "Ask an admin to link you to your actions with: set-email {key} you@example.gov.uk, or: owner ACTION @you"
 )
 
 
@@ -598,21 +599,9 @@ async def owner(ctx: Context, rest: str) -> Reply:
     if len(words) < 2 or not REF_ACTION.match(words[0]):
         raise UsageError("Give the action and the person.", "owner")
     ref, who, name = words[0].upper(), words[1], " ".join(words[2:]).strip()
-    key = email = None
-    found = await ctx.store.find_user_by_mention(who)
-    if len(found) > 1:
-        raise UsageError(f"'{clip(who, 40)}' matches {len(found)} people; use their user key or email.", "owner")
-    if found:
-        person = found[0]
-        key, email, name = person.key, person.email, name or person.display_name
-    elif "@" in who.strip("@") and not who.startswith("@"):
-        email = who
-    elif ":" in who:
-        key = who.removeprefix("@")
-    else:
-        raise UsageError(
-            f"I don't know anyone called '{clip(who, 40)}'. Mention them, or give their email or user key.", "owner"
-        )
+    named = await person_named(ctx, who, "owner")
+    key, email = named.key, named.email
+    name = name or (named.user.display_name if named.user else "")
     try:
         a = await ctx.store.set_action_owner(
             ref, ctx.user.key, name=name or email or key or who, key=key, email=email, now=ctx.clock()

@@ -64,7 +64,8 @@ def action_record(
     )
 
 
-def user_record(u: m.User) -> UserRecord:
+def user_record(u: m.User, other_keys: Iterable[str] = ()) -> UserRecord:
+    """`other_keys`: the same person's other identities (see storage.users.identities)."""
     return UserRecord(
         key=u.key,
         display_name=u.display_name,
@@ -73,6 +74,7 @@ def user_record(u: m.User) -> UserRecord:
         is_agent=u.is_agent,
         is_admin=u.is_admin,
         is_lead=u.is_lead,
+        other_keys=tuple(other_keys),
     )
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import models as m
-from storage import owners
-from storage.convert import action_record, theme_record, update_record, user_record
+from storage import owners, users
+from storage.convert import action_record, theme_record, update_record
 from storage.enums import CARRIED_FORWARD, CLOSED_ACTION_STATUSES, ActionStatus, Rag
 from storage.errors import InvalidInput, NotFound, PermissionDenied
 from storage.plan_file import ActionInput, ImportResult, KeptField, ThemeInput
@@ -171,7 +171,7 @@ def _actions_query() -> Select:
 def mine_clause(user: UserRecord):
     """The actions `user` owns or deputises on."""
     deputies = literal(",") + func.lower(m.Action.deputies) + literal(",")
-    clauses = [owners.owner_clause(user), deputies.contains(f",{user.key.lower()},")]
+    clauses = [owners.owner_clause(user), *(deputies.contains(f",{key.lower()},") for key in user.person_keys)]
     if user.email:
         clauses.append(deputies.contains(f",{user.email.lower()},"))
     return or_(*clauses)
@@ -322,12 +322,13 @@ async def record_action_update(
 ) -> ActionRecord:
     """Append to the action's history and move what the update sets, recording each field's old and new value.
     Its owner, a deputy or an admin may; a due date from anyone but an admin is recorded as proposed."""
-    author = await s.scalar(select(m.User).where(m.User.key == author_key))
+    author = await users.by_key(s, author_key)
     action = await action_by_ref(s, ref)
     if action.retired_at is not None or action.status == CARRIED_FORWARD:
         raise NotFound("action", action.ref, reason="closed")
-    if author is None or not may_update_action(user_record(author), action):
-        reason = owners.refusal(user_record(author), action)[0] if author is not None else "someone_else"
+    person = await users.record(s, author) if author is not None else None
+    if person is None or not may_update_action(person, action):
+        reason = owners.refusal(person, action)[0] if person is not None else "someone_else"
         raise PermissionDenied(
             "update_action", "owner_or_admin", ref=action.ref, owner=action.owner, reason=reason, user_key=author_key
         )

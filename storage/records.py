@@ -136,6 +136,17 @@ class UserRecord:
     is_agent: bool
     is_admin: bool
     is_lead: bool = False
+    #: The same person's other identities (users with the same verified email), by key.
+    other_keys: tuple[str, ...] = ()
+
+    @property
+    def person_keys(self) -> tuple[str, ...]:
+        """Every identity of this person: this user's key first, then the others."""
+        return (self.key, *self.other_keys)
+
+    @property
+    def platform(self) -> str:
+        return self.key.split(":", 1)[0]
 
     @property
     def roles(self) -> tuple[str, ...]:

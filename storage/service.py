@@ -99,6 +99,8 @@ class Store:
             try:
                 async with self._write.begin() as s:
                     record = await users.upsert(s, key, wanted, utcnow())
+                if wanted["email"] is not None and (current is None or current.email != wanted["email"]):
+                    self._users.clear()  # it may have joined (or left) a person: their identities changed too
                 self._users.remember(record)
                 return record
             except IntegrityError:  # created at the same moment by another turn (PostgreSQL): read it back
@@ -115,24 +117,46 @@ class Store:
             return await users.find(s, key)
 
     async def find_user_by_mention(self, text: str) -> list[UserRecord]:
-        """Resolve 'slack:U1', an email or a display name to users (exact key, email, then name)."""
+        """Resolve 'slack:U1', an email or a display name to users (exact key, email, then name). Identities
+        of one person come back one by one (see UserRecord.person_keys)."""
         async with self._read() as s:
             return await users.by_mention(s, text)
 
-    async def set_role(self, key: str, role: str, enabled: bool, *, display_name: str | None = None) -> UserRecord:
-        """Grant or revoke a role; creates the user record if the key is new (roles can be given in advance)."""
+    async def identities(self, key: str) -> list[UserRecord]:
+        """Every identity of the person `key` is: the users sharing its verified email (just it without one)."""
+        async with self._read() as s:
+            return await users.person(s, key)
+
+    async def set_role(
+        self,
+        key: str,
+        role: str,
+        enabled: bool,
+        *,
+        display_name: str | None = None,
+        actor_key: str | None = None,
+    ) -> UserRecord:
+        """Grant or revoke a role on every identity of the person; creates the user record if the key is new
+        (roles can be given in advance). actor_key: the admin doing it from chat (PermissionDenied for anyone
+        else; Conflict 'last_admin' for the last admin's own admin role); None for the command line."""
         wanted = users.role(role)
         key = user_key(key)
-        self._users.forget(key)
-        async with self._write.begin() as s:
-            return await users.set_role(s, key, wanted, enabled, display_name, utcnow())
+        try:
+            async with self._write.begin() as s:
+                return await users.set_role(s, key, wanted, enabled, display_name, utcnow(), actor_key)
+        finally:
+            self._users.clear()
 
-    async def set_user_email(self, key: str, email: str) -> UserRecord:
+    async def set_user_email(self, key: str, email: str, *, actor_key: str | None = None) -> UserRecord:
+        """Give a user their email (an admin from chat with actor_key, or the command line): they become one
+        person with the identities that have it, and share their roles."""
         key = user_key(key)
         email = users.checked_email(email)
-        self._users.forget(key)
-        async with self._write.begin() as s:
-            return await users.set_email(s, key, email)
+        try:
+            async with self._write.begin() as s:
+                return await users.set_email(s, key, email, actor_key)
+        finally:
+            self._users.clear()
 
     async def list_users(self) -> list[UserRecord]:
         async with self._read() as s:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
+from storage import users
 from storage.convert import ticket_record
 from storage.enums import Category, NoticeKind, Priority, TicketStatus
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -111,17 +112,26 @@ def created_rows(
     return [event] + [(m.Notification, row) for row in outbox.triage_rows(number, NoticeKind.NEW_REQUEST, now)]
 
 
-async def load_visible(s: AsyncSession, ref: TicketRef, user_key: str) -> tuple[m.SupportRequest, m.User]:
-    """A request its requester, agents and admins may see; to anyone else it does not exist."""
-    user = await s.scalar(select(m.User).where(m.User.key == user_key))
+async def _raised_by(s: AsyncSession, ticket: m.SupportRequest | None, user: m.User | None) -> bool:
+    """Whether `user` is the person who raised `ticket`, from whichever of their identities."""
+    if ticket is None or user is None:
+        return False
+    return ticket.requester_key == user.key or ticket.requester_key in {u.key for u in await users.identities(s, user)}
+
+
+async def load_visible(s: AsyncSession, ref: TicketRef, user_key: str) -> tuple[m.SupportRequest, m.User, bool]:
+    """A request its requester (from any of their identities), agents and admins may see; to anyone else it
+    does not exist. Also whether `user_key` is the requester's person."""
+    user = await users.by_key(s, user_key)
     ticket = await s.get(m.SupportRequest, ref.number)
-    if ticket is None or user is None or not (ticket.requester_key == user.key or _works_tickets(user)):
+    own = await _raised_by(s, ticket, user)
+    if ticket is None or user is None or not (own or _works_tickets(user)):
         raise NotFound("request", ref)
-    return ticket, user
+    return ticket, user, own
 
 
 async def get(s: AsyncSession, ref: TicketRef, viewer_key: str, *, with_events: bool) -> TicketRecord:
-    ticket, _viewer = await load_visible(s, ref, viewer_key)
+    ticket, _viewer, _own = await load_visible(s, ref, viewer_key)
     events = ()
     if with_events:
         stmt = select(m.TicketEvent).where(m.TicketEvent.request_id == ref.number).order_by(m.TicketEvent.id)
@@ -142,7 +152,9 @@ async def get_unchecked(s: AsyncSession, ref: TicketRef) -> TicketRecord:
 
 
 async def of_requester(s: AsyncSession, requester_key: str, *, include_closed: bool, limit: int) -> list[TicketRecord]:
-    stmt = select(m.SupportRequest).where(m.SupportRequest.requester_key == requester_key)
+    """The requests the person raised, from any of their identities, newest first."""
+    keys = await users.person_keys(s, requester_key)
+    stmt = select(m.SupportRequest).where(m.SupportRequest.requester_key.in_(keys))
     if not include_closed:
         stmt = stmt.where(m.SupportRequest.is_open.is_(True))
     stmt = stmt.order_by(m.SupportRequest.id.desc()).limit(limit)
@@ -153,7 +165,7 @@ async def queue(
     s: AsyncSession, viewer_key: str, *, priority: str | None, assignee_key: str | None, unassigned: bool, limit: int
 ) -> tuple[list[TicketRecord], int]:
     """Open requests by priority then age (oldest first), optionally narrowed to one priority, one
-    assignee or nobody's; and how many match in all. Agents only."""
+    assignee (a person: any of their identities) or nobody's; and how many match in all. Agents only."""
     viewer = await s.scalar(select(m.User).where(m.User.key == viewer_key))
     if not _works_tickets(viewer):
         raise PermissionDenied("view_queue", "agent")
@@ -162,7 +174,7 @@ async def queue(
     if priority:
         match.append(r.priority == priority)
     if assignee_key:
-        match.append(r.assignee_key == assignee_key)
+        match.append(r.assignee_key.in_(await users.person_keys(s, assignee_key)))
     if unassigned:
         match.append(r.assignee_key.is_(None))
     rows = (await s.scalars(select(r).where(*match).order_by(r.priority, r.created_at, r.id).limit(limit))).all()
@@ -178,11 +190,10 @@ async def desk_change(
 ) -> TicketRecord:
     """One desk change to an open request: only agents and admins, then `change`, then the triage posts
     are told."""
-    actor = await s.scalar(select(m.User).where(m.User.key == actor_key))
+    actor = await users.by_key(s, actor_key)
     ticket = await s.get(m.SupportRequest, ref.number)
     if not _works_tickets(actor):
-        own = ticket is not None and actor is not None and ticket.requester_key == actor.key
-        raise PermissionDenied("change_request", "agent", ref=ref, own_request=own)
+        raise PermissionDenied("change_request", "agent", ref=ref, own_request=await _raised_by(s, ticket, actor))
     if ticket is None:
         raise NotFound("request", ref)
     if not ticket.is_open:
@@ -268,16 +279,17 @@ async def add_comment(
     s: AsyncSession, outbox: Outbox, ref: TicketRef, author_key: str, note: str, now: datetime
 ) -> TicketRecord:
     """A comment on a request. From the requester (e.g. answering a question): the request goes back to
-    the desk and the assignee is told. From the desk: the requester is told."""
-    ticket, author = await load_visible(s, ref, author_key)
+    the desk and the assignee is told. From the desk: the requester is told, where they raised it. The requester
+    may comment from any of their identities."""
+    ticket, author, from_requester = await load_visible(s, ref, author_key)
     if not ticket.is_open:
         raise Conflict("closed_to_comments", ref, current=ticket.status)
-    if ticket.status == TicketStatus.WAITING.value and ticket.requester_key == author.key:
+    if ticket.status == TicketStatus.WAITING.value and from_requester:
         ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
     ticket.updated_at = now
     record_event(s, ticket, author, "comment", now, note=note)
-    told = ticket.assignee_key if author.key == ticket.requester_key else ticket.requester_key
-    if told and told != author.key:
+    told = ticket.assignee_key if from_requester else ticket.requester_key
+    if told and told not in await users.person_keys(s, author.key):
         outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
     outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
     return ticket_record(ticket)

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models as m
 from storage.convert import user_record
 from storage.enums import Role
-from storage.errors import InvalidInput, NotFound
+from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from storage.records import UserRecord
 from storage.refs import email_key
 
 #: How long this process trusts what it last read of a user. Changes made through this process are seen
-#: at once (every write here drops the entry); changes made by another process (the CLI) within this long.
+#: at once (the Store drops what a write may have changed); changes made by another process (the CLI) within
+#: this long.
 USER_CACHE_SECONDS = 30.0
 USER_CACHE_SIZE = 10_000
 
@@ -37,6 +38,10 @@ class UserCache:
     def forget(self, key: str) -> None:
         self._users.pop(key, None)
 
+    def clear(self) -> None:
+        """After a change to roles or emails: it may have changed every identity of one or two people."""
+        self._users.clear()
+
 
 def profile(display_name: str, email: str | None, council: str | None) -> dict[str, str | None]:
     """What a platform told us about a person; None where it told us nothing."""
@@ -48,42 +53,111 @@ def is_current(user: UserRecord, wanted: dict[str, str | None]) -> bool:
     return all(v is None or getattr(user, k) == v for k, v in wanted.items())
 
 
+#: The column of each role.
+ROLE_FLAGS = {Role.AGENT: "is_agent", Role.ADMIN: "is_admin", Role.LEAD: "is_lead"}
+
+
 async def by_key(s: AsyncSession, key: str) -> m.User | None:
     return await s.scalar(select(m.User).where(m.User.key == key))
+
+
+# ------------------------------------------------------------ people: identities that share a verified email
+
+
+async def identities(s: AsyncSession, user: m.User) -> list[m.User]:
+    """The person `user` is: every user with the same email (verified: from Slack's users.info, the Teams
+    roster, or an admin), `user` included, in key order; just `user` when it has no email."""
+    if not user.email:
+        return [user]
+    same = select(m.User).where(func.lower(m.User.email) == user.email.lower()).order_by(m.User.key)
+    return list((await s.scalars(same)).all()) or [user]
+
+
+async def person_keys(s: AsyncSession, key: str) -> list[str]:
+    """The keys of every identity of the person `key` is (just `key` for a user nobody has seen)."""
+    user = await by_key(s, key)
+    return [key] if user is None else [u.key for u in await identities(s, user)]
+
+
+async def record(s: AsyncSession, user: m.User) -> UserRecord:
+    """The user as handed out, with the keys of the same person's other identities."""
+    return user_record(user, [u.key for u in await identities(s, user) if u.key != user.key])
+
+
+def _share_roles(people: list[m.User]) -> None:
+    """Every identity of one person holds each role any of them holds."""
+    for flag in ROLE_FLAGS.values():
+        held = any(getattr(u, flag) for u in people)
+        for u in people:
+            setattr(u, flag, held)
+
+
+async def _move_to(s: AsyncSession, user: m.User, email: str | None) -> None:
+    """Give `user` a new email: it joins the person that email names and shares their roles. An identity that
+    leaves a person of several leaves that person's roles behind (they stay with the others), so a wrong link,
+    once corrected, grants nothing."""
+    if email is None or (user.email or "").lower() == email:
+        return
+    if user.email and len(await identities(s, user)) > 1:
+        for flag in ROLE_FLAGS.values():
+            setattr(user, flag, False)
+    user.email = email
+    await s.flush()
+    _share_roles(await identities(s, user))
+    await s.flush()
+
+
+# ------------------------------------------------------------ reading and writing users
 
 
 async def get(s: AsyncSession, key: str) -> UserRecord:
     user = await by_key(s, key)
     if user is None:
         raise NotFound("user", key)
-    return user_record(user)
+    return await record(s, user)
 
 
 async def find(s: AsyncSession, key: str) -> UserRecord | None:
     user = await by_key(s, key)
-    return user_record(user) if user else None
+    return await record(s, user) if user else None
+
+
+async def person(s: AsyncSession, key: str) -> list[UserRecord]:
+    """Every identity of the person `key` is, in key order."""
+    user = await by_key(s, key)
+    if user is None:
+        raise NotFound("user", key)
+    people = await identities(s, user)
+    return [user_record(u, [o.key for o in people if o is not u]) for u in people]
+
+
+def _new_user(key: str, display_name: str | None, council: str | None, now: datetime) -> m.User:
+    return m.User(
+        key=key,
+        display_name=display_name or key.split(":", 1)[1],
+        email=None,
+        council=council,
+        is_agent=False,
+        is_admin=False,
+        is_lead=False,
+        created_at=now,
+    )
 
 
 async def upsert(s: AsyncSession, key: str, wanted: dict[str, str | None], now: datetime) -> UserRecord:
-    """Create the user on first sight, or refresh what the platform told us more of."""
+    """Create the user on first sight, or refresh what the platform told us more of. A new email joins the
+    person it names (see _move_to)."""
     user = await by_key(s, key)
     if user is None:
-        user = m.User(
-            key=key,
-            display_name=wanted["display_name"] or key,
-            email=wanted["email"],
-            council=wanted["council"],
-            is_agent=False,
-            is_admin=False,
-            created_at=now,
-        )
+        user = _new_user(key, wanted["display_name"] or key, wanted["council"], now)
         s.add(user)
     else:
-        for field_name, value in wanted.items():
-            if value is not None:
-                setattr(user, field_name, value)
+        for field_name in ("display_name", "council"):
+            if wanted[field_name] is not None:
+                setattr(user, field_name, wanted[field_name])
     await s.flush()
-    return user_record(user)
+    await _move_to(s, user, wanted["email"])
+    return await record(s, user)
 
 
 async def by_mention(s: AsyncSession, text: str) -> list[UserRecord]:
@@ -96,7 +170,7 @@ async def by_mention(s: AsyncSession, text: str) -> list[UserRecord]:
     ):
         found = (await s.scalars(select(m.User).where(clause).order_by(m.User.key))).all()
         if found:
-            return [user_record(u) for u in found]
+            return [await record(s, u) for u in found]
     return []
 
 
@@ -107,30 +181,49 @@ def role(name: str) -> Role:
         raise InvalidInput("role", "unknown", value=name, allowed=tuple(r.value for r in Role)) from None
 
 
+async def _admin(s: AsyncSession, actor_key: str | None, attempt: str) -> None:
+    """From chat (`actor_key` given) only an admin may; from the command line (None) the server's operator may."""
+    if actor_key is None:
+        return
+    actor = await by_key(s, actor_key)
+    if actor is None or not actor.is_admin:
+        raise PermissionDenied(attempt, "admin", user_key=actor_key)
+
+
 async def set_role(
-    s: AsyncSession, key: str, role_: Role, enabled: bool, display_name: str | None, now: datetime
+    s: AsyncSession,
+    key: str,
+    role_: Role,
+    enabled: bool,
+    display_name: str | None,
+    now: datetime,
+    actor_key: str | None = None,
 ) -> UserRecord:
-    """Grant or revoke a role; creates the user if the key is new (roles can be given in advance)."""
+    """Grant or revoke a role on every identity of the person, so a revoke cannot be dodged from another
+    platform; creates the user if the key is new (roles can be given in advance). From chat (`actor_key`),
+    only an admin may, and the last admin cannot be revoked (Conflict 'last_admin')."""
+    await _admin(s, actor_key, "set_role")
     user = await by_key(s, key)
     if user is None and not enabled:
         raise NotFound("user", key, reason="never_seen")
     if user is None:
-        user = m.User(
-            key=key,
-            display_name=display_name or key.split(":", 1)[1],
-            is_agent=False,
-            is_admin=False,
-            created_at=now,
-        )
+        user = _new_user(key, display_name, None, now)
         s.add(user)
-    if role_ is Role.AGENT:
-        user.is_agent = enabled
-    elif role_ is Role.LEAD:
-        user.is_lead = enabled
-    else:
-        user.is_admin = enabled
+        await s.flush()
+    people = await identities(s, user)
+    if actor_key is not None and role_ is Role.ADMIN and not enabled:
+        others = (
+            select(func.count())
+            .select_from(m.User)
+            .where(m.User.is_admin.is_(True), m.User.key.not_in([u.key for u in people]))
+        )
+        if any(u.is_admin for u in people) and not await s.scalar(others):
+            raise Conflict("last_admin", user.key, current=user.display_name)
+    _share_roles(people)
+    for u in people:
+        setattr(u, ROLE_FLAGS[role_], enabled)
     await s.flush()
-    return user_record(user)
+    return await record(s, user)
 
 
 def checked_email(email: str) -> str:
@@ -139,13 +232,21 @@ def checked_email(email: str) -> str:
     return email_key(email) or ""
 
 
-async def set_email(s: AsyncSession, key: str, email: str) -> UserRecord:
+async def set_email(s: AsyncSession, key: str, email: str, actor_key: str | None = None) -> UserRecord:
+    """An admin (or the server's operator, with no `actor_key`) gives a user their email: the user joins the
+    person that email names."""
+    await _admin(s, actor_key, "set_email")
     user = await by_key(s, key)
     if user is None:
         raise NotFound("user", key)
-    user.email = email
-    return user_record(user)
+    await _move_to(s, user, email)
+    return await record(s, user)
 
 
 async def list_all(s: AsyncSession) -> list[UserRecord]:
-    return [user_record(u) for u in (await s.scalars(select(m.User).order_by(m.User.key))).all()]
+    everyone = (await s.scalars(select(m.User).order_by(m.User.key))).all()
+    by_email: dict[str, list[str]] = {}
+    for u in everyone:
+        if u.email:
+            by_email.setdefault(u.email.lower(), []).append(u.key)
+    return [user_record(u, [k for k in by_email.get((u.email or "").lower(), ()) if k != u.key]) for u in everyone]

@@ -1,6 +1,6 @@
 """The Teams bot: translates activities into runtime calls and renders the replies as Adaptive Cards.
 
-Messages (personal, group chat, channel; the bot's <at> mention removed), Action.Execute invokes and
+Messages (personal, group chat, channel; the bot's <at> mention removed, people's mentions as their user keys), Action.Execute invokes and
 Action.Submit messages, and the welcome when the bot is installed. No command logic lives here.
 """
 
@@ -133,7 +133,8 @@ class TeamsBot(TeamsActivityHandler):
             reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
-            reply = (await self.runtime.handle(CHANNEL, text or "", sender, origin)).reply
+            text = await self.members.people_as_keys(turn_context, text or "")
+            reply = (await self.runtime.handle(CHANNEL, text, sender, origin)).reply
         if reply is not None:
             await turn_context.send_activity(self.cards.message(reply))
 

@@ -62,7 +62,7 @@ async def test_plan_refusals_are_worded_as_before(person, seeded_store, assistan
     action = await seeded_store.get_action("RS-03")
     assert await _told(person("Eve"), "update RS-03 50 green done") == (
         f"RS-03 belongs to {action.owner}, and your account has no email I can match to {action.owner}'s. "
-        "An admin can link you to it with: owner RS-03 local:eve.",
+        "An admin can add your email with: set-email local:eve ADDRESS, or link you to it with: owner RS-03 local:eve.",
         "denied",
     )
     assert await _told(person("Eve"), "update ZZ-99 50 green done") == ("There is no action ZZ-99.", "not_found")

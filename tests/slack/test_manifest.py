@@ -67,6 +67,13 @@ def test_the_slash_commands_usage_hint_is_the_one_the_commands_declare(path):
     assert "support [problem]" in command["usage_hint"] and "resolve ICT-42 note" in command["usage_hint"]
 
 
+@pytest.mark.parametrize("path", [HTTP, SOCKET], ids=["http", "socket-mode"])
+def test_the_slash_command_sends_people_mentioned_as_their_member_ids(path):
+    """`/ict grant agent @Priya` names Priya by her member id (<@U...>) only when Slack escapes mentions."""
+    [command] = load(path)["features"]["slash_commands"]
+    assert command["should_escape"] is True
+
+
 def test_http_manifest_points_every_request_url_at_our_route_on_a_placeholder_host():
     manifest = load(HTTP)
     urls = [

@@ -46,3 +46,23 @@ def test_the_refusal_says_why():
     assert refusal(_user("slack:U2"), _action(owner_email="jane@swale.gov.uk"))[0] == "no_email"
     assert refusal(_user("slack:U2", "me@swale.gov.uk"), _action(owner_email="jane@swale.gov.uk"))[0] == "someone_else"
     assert refusal(_user("slack:U2"), _action(owner_key="slack:U1"))[0] == "someone_else"
+
+
+def _person(key: str, *others: str, email: str | None = "jane@swale.gov.uk") -> UserRecord:
+    return UserRecord(
+        key=key, display_name=key, email=email, council=None, is_agent=False, is_admin=False, other_keys=others
+    )
+
+
+def test_the_same_person_on_another_platform_is_the_owner_and_a_deputy():
+    assert is_owner(_person("teams:aad-jane", "slack:U0OWNER"), _action(owner_key="slack:U0OWNER"))
+    assert is_deputy(_person("local:jane", "slack:U0DEP"), _action(owner_key="slack:U1", deputies="slack:U0DEP"))
+    assert not is_owner(_person("teams:aad-jane", "slack:U0OTHER"), _action(owner_key="slack:U0OWNER"))
+
+
+def test_without_an_email_an_owner_on_another_platform_could_only_be_matched_by_one():
+    assert refusal(_user("teams:aad-2"), _action(owner_key="slack:U1"))[0] == "no_email"
+    assert refusal(_user("teams:aad-2", "me@swale.gov.uk"), _action(owner_key="slack:U1"))[0] == "someone_else"
+    assert (
+        refusal(_user("slack:U2"), _action(owner_key="slack:U1", owner_email="jane@swale.gov.uk"))[0] == "someone_else"
+    )

@@ -69,7 +69,7 @@ async def identities(s: AsyncSession, user: m.User) -> list[m.User]:
     roster, or an admin), `user` included, in key order; just `user` when it has no email."""
     if not user.email:
         return [user]
-    same = select(m.User).where(func.lower(m.User.email) == user.email.lower()).order_by(m.User.key)
+    same = select(m.User).where(m.User.email == email_key(user.email)).order_by(m.User.key)  # stored lower case
     return list((await s.scalars(same)).all()) or [user]
 
 

@@ -150,6 +150,11 @@ def import_summary_text(result: ImportResult, notes: Iterable[ReadNote] = (), *,
         lines.append("Changed: " + "; ".join(f"{ref} ({', '.join(fields)})" for ref, fields in result.changed) + ".")
     if result.restored:
         lines.append(f"Restored (retired before, back in the file): {_some(result.restored)}.")
+    if result.carried_forward:
+        lines.append(
+            f"Left alone, carried forward to a later plan year: {_some(result.carried_forward)}."
+            " That year's copy is closed; change the action in its later year instead."
+        )
     if result.kept:
         lines.append("Kept (changed in chat since the last import):")
         lines += _kept(result.kept)

@@ -549,6 +549,7 @@ class _Outcome:
     unchanged: list[str] = field(default_factory=list)
     kept: list[KeptField] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -596,6 +597,8 @@ async def import_plan(
         a.ref: a
         for a in (await s.scalars(select(m.Action).where(m.Action.status != CARRIED_FORWARD).order_by(m.Action.id)))
     }
+    closed = select(m.Action.ref, m.Action.plan_year).where(m.Action.status == CARRIED_FORWARD)
+    carried = {(ref, year) for ref, year in await s.execute(closed)}
     owners = await _Owners.of(s, themes)
     next_position = max((t.position for t in existing_themes.values()), default=-1) + 1
     outcome = _Outcome()
@@ -623,6 +626,9 @@ async def import_plan(
         for a in theme_in.actions:
             in_file.add(a.ref)
             action = live.get(a.ref)
+            if action is not None and a.plan_year != action.plan_year and (a.ref, a.plan_year) in carried:
+                outcome.carried.append(f"{a.ref} {a.plan_year}")  # last year's row of an action rolled forward
+                continue
             if action is None:
                 values = _columns(a) | {"owner": owners.name(a) or a.owner_email or a.owner_key or ""}
                 action = m.Action(ref=a.ref, theme_id=theme.id, updated_at=now, **values)
@@ -657,6 +663,7 @@ async def import_plan(
         missing=tuple(missing),
         retired=tuple(retired),
         restored=tuple(outcome.restored),
+        carried_forward=tuple(outcome.carried),
         unreachable=tuple(await unreachable_owners(s)),
         board_meetings_added=added_meetings,
     )

@@ -230,6 +230,9 @@ class ImportResult:
     retired: tuple[str, ...] = ()
     #: Retired actions that the file brought back.
     restored: tuple[str, ...] = ()
+    #: Rows ('RS-01 2019/20') for a year an action was carried forward from: that year's copy is closed, so
+    #: the row is left alone (the action is changed in its later year's row).
+    carried_forward: tuple[str, ...] = ()
     #: Owners of live actions nobody can reach in chat (no known user by their key or email).
     unreachable: tuple[UnreachableOwner, ...] = ()
     board_meetings_added: tuple[date, ...] = ()

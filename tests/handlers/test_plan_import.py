@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from handlers.plan_import import import_note, import_summary_text, notes_text
 from storage import Store
+from storage.plan_file import ImportResult
 from storage.plan_io import read_plan
 
 HEADER = "theme_code,theme_name,ref,title,owner,owner_email,due,plan_year,status,progress,partners\n"
@@ -99,3 +100,17 @@ async def test_the_summary_of_retiring_and_board_meetings(store: Store):
     assert words.startswith(
         "Imported plan.yaml.\nThemes: 0 added, 1 updated. Actions: 0 added, 0 changed, 1 unchanged."
     )
+
+
+def test_rows_of_a_year_carried_forward_are_said_to_be_left_alone():
+    result = ImportResult(
+        themes_created=0,
+        themes_updated=1,
+        actions_created=0,
+        actions_updated=1,
+        unchanged=("RS-02",),
+        carried_forward=("RS-01 2020/21",),
+    )
+    text = import_summary_text(result, (), file_name="plan.csv")
+    assert "Left alone, carried forward to a later plan year: RS-01 2020/21." in text
+    assert "change the action in its later year instead" in text

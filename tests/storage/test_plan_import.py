@@ -371,3 +371,20 @@ async def test_an_import_that_must_be_an_admins_is_refused_to_anyone_else(plan: 
     assert refused.value.attempt == "import_plan"
     assert await plan.export_plan() == before
     assert (await plan.import_plan(read_plan(PLAN, "csv").themes, author_key=ADMIN, require_admin=True)).unchanged
+
+
+async def test_last_years_file_imported_after_a_roll_forward_leaves_both_copies_alone(plan: Store):
+    """The admin imports the 2020/21 file again after rolling RS-01 forward to 2021/22: its RS-01 row names
+    the closed 2020/21 copy, so it is left alone and said so, and the live 2021/22 copy is untouched."""
+    await plan.roll_forward("2020/21", "2021/22", ADMIN, due=date(2022, 3, 31))
+    before = await plan.get_action("RS-01")
+    assert before.plan_year == "2021/22"
+
+    result = await _import(plan, PLAN)
+
+    assert "RS-01 2020/21" in result.carried_forward
+    after = await plan.get_action("RS-01")
+    assert (after.plan_year, after.due, after.progress) == ("2021/22", before.due, before.progress)
+    assert "RS-01" not in result.missing
+    old = await plan.get_action("RS-01", plan_year="2020/21")
+    assert old.status == "carried forward"

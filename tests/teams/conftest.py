@@ -204,6 +204,14 @@ class Teams:
         return replies[0]
 
 
+def execute_invoke(teams: Teams, user, action: dict, inputs: dict | None = None, kind: str = "personal") -> dict:
+    """The invoke Teams sends when `user` presses an Action.Execute (`action`, from a card we sent), with the
+    card's input values."""
+    data = dict(action["data"]) | (inputs or {})
+    value = {"action": {"type": "Action.Execute", "verb": action["verb"], "data": data}, "trigger": "manual"}
+    return teams.activity(user, kind=kind, type="invoke", name="adaptiveCard/action", value=value)
+
+
 @pytest.fixture
 async def teams_app(tmp_path, connector):
     """(Teams helper, runtime) with the real app on a test server; the outbox is drained by the tests."""

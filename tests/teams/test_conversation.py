@@ -9,7 +9,7 @@ import pytest
 
 from handlers.commands import ALL_COMMANDS
 from handlers.registry import Who
-from tests.teams.conftest import BOT_ID, TENANT, TeamsUser
+from tests.teams.conftest import BOT_ID, TENANT, TeamsUser, execute_invoke
 
 SAM = TeamsUser("aad-sam", "Sam Smith", "sam.smith@maidstone.gov.uk")
 ALEX = TeamsUser("aad-alex", "Alex Agent", "alex.agent@midkent.gov.uk")
@@ -111,12 +111,6 @@ async def test_explicit_request_is_raised_at_once_and_a_problem_gets_an_offer(te
     execute = [a for a in card["actions"] if a["type"] == "Action.Execute"]
     assert execute[0]["title"] == "Create request"
     assert execute[0]["fallback"]["type"] == "Action.Submit"
-
-
-def execute_invoke(teams, user, action: dict, inputs: dict | None = None, kind: str = "personal") -> dict:
-    data = dict(action["data"]) | (inputs or {})
-    value = {"action": {"type": "Action.Execute", "verb": action["verb"], "data": data}, "trigger": "manual"}
-    return teams.activity(user, kind=kind, type="invoke", name="adaptiveCard/action", value=value)
 
 
 async def test_action_execute_creates_the_offered_request_and_returns_the_refreshed_card(teams, validate_card):

@@ -1,6 +1,7 @@
-"""The strategy cycle in Teams, through the real CloudAdapter and the fake Bot Connector: a check-in reaches
-the owner's personal chat with an Update button per action; the digest reaches the strategy conversation
-an admin chose with set-strategy; nothing is sent twice."""
+"""The strategy cycle in Teams, through the real CloudAdapter and the fake Bot Connector: owners named by key,
+by email or with `owner` update their actions and others are told why not; a check-in reaches the owner's
+personal chat with an Update button per action; the digest reaches the strategy conversation an admin chose
+with set-strategy; nothing is sent twice."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from bot.jobs import JobRunner
 from bot.teams.render import ACTION_KEY, VALUE_KEY
 from storage.cycle import CycleConfig
+from storage.plan_io import parse_plan
 from tests.cycle_plan import CHECKIN_DUE, JANE, load_cycle_plan
-from tests.teams.conftest import TeamsUser
+from tests.teams.conftest import BOT_ID, TeamsUser, execute_invoke
 
 JANE_USER = TeamsUser("aad-jane", JANE[0])
 ADA = TeamsUser("aad-ada", "Ada Admin")
@@ -74,3 +76,63 @@ async def test_the_digest_goes_to_the_conversation_set_with_set_strategy(teams, 
     validate_card(digest.card)
     assert "Strategy digest for Friday 1 January 2021" in digest.text
     assert "RS-03" in str(digest.card) and "Overdue" in str(digest.card)
+
+
+OWNERS_YAML = """
+themes:
+  - code: RS
+    name: Resilient solutions
+    actions:
+      - {ref: RS-10, title: Recable the server room, owner: Kim Owner, owner_key: "teams:aad-kim",
+         partners: all, plan_year: 2020/21, due: 2021-03-31, status: in progress, progress: 20, rag: green}
+      - {ref: RS-11, title: Move the backups offsite, owner: Lee Jones, owner_email: lee.jones@swale.gov.uk,
+         partners: Swale, plan_year: 2020/21, due: 2021-03-31, status: not started, progress: 0, rag: green}
+      - {ref: RS-12, title: Review the firewall rules, owner: Nobody Yet,
+         partners: all, plan_year: 2020/21, due: 2021-03-31, status: not started, progress: 0, rag: green}
+"""
+KIM = TeamsUser("aad-kim", "Kim Owner")
+LEE = TeamsUser("aad-lee", "Lee Jones", "lee.jones@swale.gov.uk")
+EVE = TeamsUser("aad-eve", "Eve Other")
+
+
+async def test_owners_named_by_key_by_email_or_with_owner_update_from_teams_and_others_are_told_why_not(
+    teams, validate_card
+):
+    store = teams.runtime.store
+    await store.import_plan(parse_plan(OWNERS_YAML, "yaml"))
+    await store.set_role(ADA.key, "admin", True, display_name=ADA.name)
+    teams.connector.members[LEE.channel_id] = LEE.account() | {"email": LEE.email}  # Teams' roster
+    teams.connector.members[EVE.channel_id] = EVE.account()  # a member of the channel, with no email
+
+    # By identity key: Kim's one action opens as a form card; submitting it posts the update.
+    form = await teams.say(KIM, "update")
+    validate_card(form.card)
+    [submit] = [a for a in _actions(form.card) if a["verb"] == "update"]
+    values = {"progress": "50", "rag": "amber", "status": "in progress", "note": "Cabling done"}
+    body = await (await teams.post(execute_invoke(teams, KIM, submit, values))).json()
+    assert "RS-10 updated" in body["value"]["fallbackText"]
+    # By email, from the roster: a typed update.
+    assert "RS-11 updated" in (await teams.say(LEE, "update RS-11 30 green in progress Drives ordered")).text
+    # Someone else is refused, with the reason, and nothing changes.
+    refused = (await teams.say(EVE, "update RS-10 90 green nearly there")).text
+    assert "Only Kim Owner (the action's owner), a deputy or an admin can update RS-10." in refused
+    nobody = (await teams.say(EVE, "update RS-12 10 green started")).text
+    assert "names Nobody Yet as the owner of RS-12" in nobody and f"owner RS-12 {EVE.key}" in nobody
+    # An admin sets the owner by mentioning Eve in a channel; then Eve's update goes through.
+    bot = {"type": "mention", "text": "<at>ICT Assistant</at>", "mentioned": {"id": BOT_ID, "name": "ICT Assistant"}}
+    eve = {"type": "mention", "text": f"<at>{EVE.name}</at>", "mentioned": {"id": EVE.channel_id, "name": EVE.name}}
+    text = f"<at>ICT Assistant</at> owner RS-12 <at>{EVE.name}</at>"
+    before = len(teams.connector.sent)
+    await teams.post(teams.activity(ADA, kind="channel", type="message", text=text, entities=[bot, eve]))
+    [set_owner] = teams.connector.sent[before:]
+    assert "RS-12 is now owned by Eve Other" in set_owner.text
+    assert "RS-12 updated" in (await teams.say(EVE, "update RS-12 10 green started Kick-off held")).text
+
+    actions = {a.ref: a for a in await store.list_actions()}
+    assert [(actions[r].progress, actions[r].rag) for r in ("RS-10", "RS-11", "RS-12")] == [
+        (50, "amber"),
+        (30, "green"),
+        (10, "green"),
+    ]
+    history = (await store.get_action("RS-10", recent_updates=5)).updates
+    assert [(u.author_key, u.progress) for u in history if u.kind == "update"] == [(KIM.key, 50)]

@@ -55,7 +55,7 @@ async def test_a_message_that_fails_outside_the_assistant_gets_a_reply_with_the_
 async def test_a_button_press_that_fails_answers_200_with_the_logged_error_id_and_keeps_the_card(
     teams, tmp_path, caplog, offer_button
 ):
-    from tests.teams.test_conversation import execute_invoke
+    from tests.teams.conftest import execute_invoke
 
     await break_the_database(teams, tmp_path)
     response = await teams.post(execute_invoke(teams, PAT, offer_button, kind="channel"))

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, strategy, support, whoami
+from handlers import admin, cycle, desk, plan_upload, strategy, support, whoami
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
 ALL_COMMANDS = Registry(
-    (*strategy.COMMANDS, *support.COMMANDS, *desk.COMMANDS, *admin.COMMANDS, *cycle.COMMANDS, *whoami.COMMANDS, *HELP)
+    (
+        *strategy.COMMANDS,
+        *support.COMMANDS,
+        *desk.COMMANDS,
+        *admin.COMMANDS,
+        *cycle.COMMANDS,
+        *plan_upload.COMMANDS,
+        *whoami.COMMANDS,
+        *HELP,
+    )
 )

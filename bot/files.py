@@ -57,14 +57,14 @@ class TrustedSources:
         try:
             parts = urlsplit(url.strip())
             origin = _origin(parts)
-        except ValueError:
+            if parts.username or parts.password or not origin[1]:
+                return False
+            scheme, host, port = origin
+            if scheme == "https" and port == 443 and any(self._matches(host, h) for h in self.hosts):
+                return True
+            return any(origin == _origin(urlsplit(base)) for base in self.bases if base)
+        except ValueError:  # not a URL (a bad port, say), or a configured base that is not one
             return False
-        if parts.username or parts.password or not origin[1]:
-            return False
-        scheme, host, port = origin
-        if scheme == "https" and port == 443 and any(self._matches(host, h) for h in self.hosts):
-            return True
-        return any(origin == _origin(urlsplit(base)) for base in self.bases if base)
 
     @staticmethod
     def _matches(host: str, trusted: str) -> bool:

@@ -51,7 +51,7 @@ def wanted(name: str) -> bool:
 
 def _size(n: int) -> str:
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB"
+        return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
     return f"{max(1, round(n / 1024))} KB"
 
 

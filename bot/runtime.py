@@ -7,7 +7,7 @@ narrow way to record event ids, conversation references and triage posts.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -19,6 +19,7 @@ from bot.notify import Outbox
 from bot.settings import Settings
 from handlers import Assistant, Origin, Outcome, Sender
 from handlers.assistant import INTERACTIONS
+from handlers.messages import Attachment
 from storage import Store
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -51,8 +52,10 @@ class Runtime:
             self.outbox.kick()
         return outcome
 
-    async def handle(self, channel: str, text: str, sender: Sender, origin: Origin) -> Outcome:
-        return await self._timed(channel, self.assistant.handle(text, sender, origin))
+    async def handle(
+        self, channel: str, text: str, sender: Sender, origin: Origin, *, files: Sequence[Attachment] = ()
+    ) -> Outcome:
+        return await self._timed(channel, self.assistant.handle(text, sender, origin, files=files))
 
     async def click(
         self,

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     )
     teams_enabled: bool = Field(True, validation_alias="ICTBOT_TEAMS_ENABLED")
     teams_triage_conversation: str | None = Field(None, validation_alias="ICTBOT_TEAMS_TRIAGE_CONVERSATION")
+    #: Files sent in Teams are downloaded from SharePoint only, and from this URL's scheme, host and port.
+    teams_files_base_url: str | None = Field(None, validation_alias="ICTBOT_TEAMS_FILES_BASE_URL")
 
     # The strategy cycle (check-ins before each Board, reminders, nudges, the daily digest)
     checkin_working_days: int = Field(10, ge=0, le=60, validation_alias="ICTBOT_CHECKIN_WORKING_DAYS")

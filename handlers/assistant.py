@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from handlers import strategy, support
+from handlers import plan_upload, strategy, support
 from handlers.commands import ALL_COMMANDS
 from handlers.context import Context, UsageError
 from handlers.errors import new_error_id, sorry
 from handlers.formatting import clip, plural
 from handlers.help import help_reply, welcome_reply
-from handlers.messages import Origin, Sender
+from handlers.messages import Attachment, Origin, Sender
 from handlers.parser import Parsed
 from handlers.problems import problem_text
 from handlers.registry import Command, Registry
@@ -69,8 +69,17 @@ class Assistant:
 
     # ------------------------------------------------------------ entry points
 
-    async def handle(self, text: str, sender: Sender, origin: Origin, *, submission: str | None = None) -> Outcome:
-        """A message or slash command as typed (mentions and /ict prefix allowed). submission: see click."""
+    async def handle(
+        self,
+        text: str,
+        sender: Sender,
+        origin: Origin,
+        *,
+        submission: str | None = None,
+        files: Sequence[Attachment] = (),
+    ) -> Outcome:
+        """A message or slash command as typed (mentions and /ict prefix allowed). submission: see click;
+        files: sent with the message (a plan to import), downloaded by the channel."""
         if len(text or "") > MAX_INPUT:
             return Outcome(
                 Reply(
@@ -82,6 +91,13 @@ class Assistant:
                 "usage",
             )
         parsed = self.commands.parse(clean_text(text or "", multiline=True))
+        if files:
+            upload = await self._run(
+                plan_upload.IMPORT, sender, origin, lambda ctx: plan_upload.receive(ctx, files, parsed.text)
+            )
+            if upload.reply is not None:
+                return upload
+            # No reply: the files are not what the message is about; it is handled as its text.
         explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
         if parsed.verb is not None and not explicit:
             command = self.commands[parsed.verb]
@@ -139,12 +155,13 @@ class Assistant:
         name: str,
         sender: Sender,
         origin: Origin,
-        body: Callable[[Context], Awaitable[Reply | dict]],
+        body: Callable[[Context], Awaitable[Reply | dict | None]],
         command: Command | None = None,
         *,
         submission: str | None = None,
     ) -> Outcome:
-        """Run `body` for `sender`, once `command`'s role check passed; every failure becomes a reply."""
+        """Run `body` for `sender`, once `command`'s role check passed; every failure becomes a reply. A body
+        may answer None: it had nothing to say (Outcome.reply None)."""
         try:
             user = await self.store.ensure_user(
                 sender.key, sender.display_name, email=sender.email, council=sender.council

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, people, strategy, support, whoami
+from handlers import admin, cycle, desk, people, plan_upload, strategy, support, whoami
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
@@ -14,6 +14,7 @@ ALL_COMMANDS = Registry(
         *admin.COMMANDS,
         *people.COMMANDS,
         *cycle.COMMANDS,
+        *plan_upload.COMMANDS,
         *whoami.COMMANDS,
         *HELP,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from storage.records import Origin as RequestOrigin
 
@@ -30,4 +31,23 @@ class Origin(RequestOrigin):
     personal: bool = False  # a one-to-one chat with the bot
 
 
-__all__ = ["Origin", "RequestOrigin", "Sender"]
+class FileProblem(StrEnum):
+    """Why a file sent with a message has no bytes."""
+
+    TOO_BIG = "too_big"  # larger than the channel will download
+    UNAVAILABLE = "unavailable"  # the download failed, or its address was not one the channel trusts
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message. The channel downloads the ones the assistant reads (plan files in a
+    personal chat: see handlers.plan_upload.wanted) before it calls the assistant; `data` stays None for
+    the rest, and for a file that could not be downloaded, with the `problem`."""
+
+    name: str
+    size: int | None = None  # as the platform gave it; None when it gave none
+    data: bytes | None = None
+    problem: FileProblem | None = None
+
+
+__all__ = ["Attachment", "FileProblem", "Origin", "RequestOrigin", "Sender"]

@@ -7,6 +7,7 @@ A value from the file appears only as storage handed it over, an Excerpt of its 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,23 @@ from storage.records import UnreachableOwner
 
 #: How many refs or rows a line names before it says how many more there are.
 LIST_MAX = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ImportHints:
+    """How the admin gives an import's options where they ran it: the command line's flags by default."""
+
+    overwrite: str = "import it again with --overwrite"
+    retire_missing: str = "import the file again with --retire-missing"
+    plan_year: str = "from --plan-year"
+
+
+#: An import from a file sent in chat, whose options are words typed with the file.
+CHAT_HINTS = ImportHints(
+    overwrite="send the file again with the word overwrite",
+    retire_missing="send the file again with the words retire missing",
+    plan_year="the plan year you gave",
+)
 
 
 def import_note(file_name: str) -> str:
@@ -55,28 +73,28 @@ def _value(note: ReadNote) -> str:
 
 
 #: How notes are grouped (beside their kind) and worded, one line a group.
-_GROUPS: dict[NoteKind, tuple[Callable[[ReadNote], Any], Callable[[Sequence[ReadNote]], str]]] = {
+_GROUPS: dict[NoteKind, tuple[Callable[[ReadNote], Any], Callable[[Sequence[ReadNote], ImportHints], str]]] = {
     NoteKind.WINDOWS_1252: (
         lambda n: None,
-        lambda g: "The file was read as Windows-1252 text (Excel's plain CSV), not UTF-8.",
+        lambda g, h: "The file was read as Windows-1252 text (Excel's plain CSV), not UTF-8.",
     ),
     NoteKind.UK_DATE: (
         lambda n: n.field,
-        lambda g: (
+        lambda g, h: (
             f"{g[0].field}: {_count(len(g), 'UK date')} read day first, e.g. {_value(g[0])} as {_day(g[0].read_as)}"
         ),
     ),
     NoteKind.COUNCIL: (
         lambda n: (n.value.text.lower() if n.value else "", n.read_as),
-        lambda g: f"{g[0].field} {_value(g[0])} read as {g[0].read_as}",
+        lambda g, h: f"{g[0].field} {_value(g[0])} read as {g[0].read_as}",
     ),
     NoteKind.STATUS_WORD: (
         lambda n: (n.value.text.lower() if n.value else "", n.read_as),
-        lambda g: f"status {_value(g[0])} read as '{g[0].read_as}'",
+        lambda g, h: f"status {_value(g[0])} read as '{g[0].read_as}'",
     ),
     NoteKind.OWNER_IDENTITY: (
         lambda n: n.read_as,
-        lambda g: (
+        lambda g, h: (
             f"owner: {_count(len(g), 'email')} read as owner_email"
             if g[0].read_as == "owner_email"
             else f"owner: {_count(len(g), 'chat identity', 'chat identities')} read as owner_key"
@@ -84,23 +102,23 @@ _GROUPS: dict[NoteKind, tuple[Callable[[ReadNote], Any], Callable[[Sequence[Read
     ),
     NoteKind.PLAN_YEAR_FROM_DUE: (
         lambda n: n.read_as,
-        lambda g: f"plan_year blank: {g[0].read_as}, the financial year of the due date",
+        lambda g, h: f"plan_year blank: {g[0].read_as}, the financial year of the due date",
     ),
     NoteKind.PLAN_YEAR_GIVEN: (
         lambda n: n.read_as,
-        lambda g: f"plan_year blank: {g[0].read_as}, from --plan-year",
+        lambda g, h: f"plan_year blank: {g[0].read_as}, {h.plan_year}",
     ),
 }
 
 
-def notes_text(notes: Iterable[ReadNote]) -> list[str]:
+def notes_text(notes: Iterable[ReadNote], hints: ImportHints = ImportHints()) -> list[str]:
     """What the reader normalised, one line a kind of change, in the order first met: "status 'On track'
     read as 'in progress' (12 rows: 3, 4, 9, ...)"."""
     groups: dict[tuple[NoteKind, Any], list[ReadNote]] = {}
     for note in notes:
         key_of, _ = _GROUPS[note.kind]
         groups.setdefault((note.kind, key_of(note)), []).append(note)
-    return [_GROUPS[kind][1](group) + _places(group) for (kind, _), group in groups.items()]
+    return [_GROUPS[kind][1](group, hints) + _places(group) for (kind, _), group in groups.items()]
 
 
 def _shown(value: Any) -> str:
@@ -131,8 +149,11 @@ def _unreachable(owner: UnreachableOwner) -> str:
     return f"  {owner.ref} {owner.owner}: {why}"
 
 
-def import_summary_text(result: ImportResult, notes: Iterable[ReadNote] = (), *, file_name: str) -> str:
-    """Everything an import did (or in a dry run would do), for the admin who ran it."""
+def import_summary_text(
+    result: ImportResult, notes: Iterable[ReadNote] = (), *, file_name: str, hints: ImportHints = ImportHints()
+) -> str:
+    """Everything an import did (or in a dry run would do), for the admin who ran it; `hints` say how to give
+    the options it suggests."""
     lines = [
         f"Dry run of {file_name}: nothing has been changed. The import would do this:"
         if result.dry_run
@@ -158,12 +179,12 @@ def import_summary_text(result: ImportResult, notes: Iterable[ReadNote] = (), *,
     if result.kept:
         lines.append("Kept (changed in chat since the last import):")
         lines += _kept(result.kept)
-        lines.append("To use the file's values instead, import it again with --overwrite.")
+        lines.append(f"To use the file's values instead, {hints.overwrite}.")
     if result.retired:
         lines.append(f"Retired (not in the file): {_some(result.retired)}.")
     elif result.missing:
         lines.append(f"Not in the file, still in the plan: {_some(result.missing)}.")
-        lines.append("To retire them, import the file again with --retire-missing.")
+        lines.append(f"To retire them, {hints.retire_missing}.")
     if result.board_meetings_added:
         days = ", ".join(_day(d.isoformat()) for d in result.board_meetings_added)
         lines.append(f"Board meetings added: {len(result.board_meetings_added)} ({days}).")
@@ -174,11 +195,11 @@ def import_summary_text(result: ImportResult, notes: Iterable[ReadNote] = (), *,
             "They get no reminders until they talk to the bot with that email, "
             "or you set it: ictbot users email KEY EMAIL."
         )
-    read = notes_text(notes)
+    read = notes_text(notes, hints)
     if read:
         lines.append("Read from the file:")
         lines += [f"  {line}" for line in read]
     return "\n".join(lines)
 
 
-__all__ = ["LIST_MAX", "import_note", "import_summary_text", "notes_text"]
+__all__ = ["CHAT_HINTS", "LIST_MAX", "ImportHints", "import_note", "import_summary_text", "notes_text"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef
+from handlers.formatting import local_time
+from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef, UploadClosed
+from storage.enums import UploadOutcome
+from storage.uploads import MAX_BYTES, UPLOAD_TTL
 
 DESK_ONLY = "Only the ICT service desk (agents) can do that."
+IMPORT_REFUSAL = "Only an ICT Assistant admin can import the plan."
+SEND_AGAIN = "To import it, send me the file again."
 #: The request reference examples and explanations use.
 EXAMPLE_TICKET = TicketRef(42)
 
@@ -15,6 +20,7 @@ _NOT_FOUND = {
     "user": "No user {key}.",
     "notification": "No notification {key}.",
     "board_meeting": "There is no Board meeting on {key} on the list. Type 'board' to see them.",
+    "plan_upload": "There is no plan file {key} waiting to be imported. " + SEND_AGAIN,
 }
 _NEVER_SEEN = "No user {key}: nobody with that key has talked to the bot or been given a role."
 #: What to suggest next when a command finds nothing, by (command, kind of thing not found).
@@ -42,6 +48,7 @@ _INVALID = {
     ("plan_year", "already_there"): "These actions are already in that plan year: {value}. Nothing was carried.",
     ("date", "malformed"): "'{value}' is not a date. Write it like 2021-03-15 or 15/03/2021.",
     ("note", "too_long"): "That note is too long: keep it under {allowed} characters.",
+    ("file", "too_big"): f"That file is too big: the most I can read is {MAX_BYTES // (1024 * 1024)} MB.",
 }
 
 _CONFLICT = {
@@ -64,6 +71,8 @@ def problem_text(error: StorageError, command: str | None = None) -> str:
     if isinstance(error, InvalidInput):
         wording = _INVALID.get((error.field, error.code), "That {field} is not valid.")
         return wording.format(value=error.value, allowed=", ".join(error.allowed), field=error.field.replace("_", " "))
+    if isinstance(error, UploadClosed):
+        return _upload_closed(error)
     if isinstance(error, Conflict):
         return _CONFLICT.get(error.code, "{ref} can't be changed now: it is {current}.").format(
             ref=error.ref, current=error.current
@@ -75,7 +84,7 @@ def _refusal(error: PermissionDenied) -> str:
     if error.attempt == "update_action":
         return _not_the_owner(error)
     if error.attempt == "import_plan":
-        return "Only an admin can import the action plan."
+        return IMPORT_REFUSAL
     if error.attempt == "change_board":
         return "Only an ICT Assistant admin can change the Board meeting dates."
     if error.attempt in ("set_owner", "roll_forward", "set_role", "set_email"):
@@ -85,6 +94,17 @@ def _refusal(error: PermissionDenied) -> str:
     if error.attempt == "change_request" and error.own_request:
         return f"Only the ICT service desk can change {error.ref}."
     return DESK_ONLY if error.needed == "agent" else "You can't do that."
+
+
+def _upload_closed(error: UploadClosed) -> str:
+    """Why a plan file sent in chat can no longer be imported (or cancelled)."""
+    at = f" at {local_time(error.closed_at, '%H:%M on %d %B %Y')}" if error.closed_at else ""
+    if error.outcome == UploadOutcome.CONFIRMED:
+        return f"{error.file_name} has already been imported{at}. Nothing more was changed."
+    if error.outcome == UploadOutcome.CANCELLED:
+        return f"The import of {error.file_name} was cancelled{at}. {SEND_AGAIN}"
+    hours = int(UPLOAD_TTL.total_seconds() // 3600)
+    return f"{error.file_name} was sent more than {hours} hours ago, so I can no longer import it. {SEND_AGAIN}"
 
 
 def _not_the_owner(error: PermissionDenied) -> str:

@@ -4,7 +4,7 @@ Nothing here knows about chat platforms or web frameworks; callers get plain fro
 errors that say what happened as data (the wording is the caller's).
 """
 
-from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError
+from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, UploadClosed
 from storage.outbox import NOTIFY_MAX_ATTEMPTS
 from storage.records import (
     ActionRecord,
@@ -41,6 +41,7 @@ __all__ = [
     "TicketEventRecord",
     "TicketRecord",
     "TicketRef",
+    "UploadClosed",
     "UserRecord",
     "user_key",
 ]

@@ -92,3 +92,11 @@ class NoticeState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class UploadOutcome(StrEnum):
+    """How a plan file sent in chat ended: imported, called off, or left too long."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class StorageError(Exception):
     """Base class for expected failures of a service call (a mistake or a refusal, never a fault)."""
@@ -63,3 +65,15 @@ class Conflict(StorageError):
     def __init__(self, code: str, ref: object, *, current: str):
         super().__init__(code, ref)
         self.code, self.ref, self.current = code, str(ref), current
+
+
+class UploadClosed(Conflict):
+    """Plan upload `upload_id` can no longer be confirmed or cancelled: it was `outcome` (confirmed,
+    cancelled or expired) at `closed_at` by `closed_by`. `file_name` is the file it was."""
+
+    def __init__(
+        self, upload_id: int, outcome: str, *, file_name: str, closed_at: datetime | None, closed_by: str | None
+    ):
+        super().__init__(outcome, upload_id, current=outcome)
+        self.upload_id, self.outcome, self.file_name = upload_id, outcome, file_name
+        self.closed_at, self.closed_by = closed_at, closed_by

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -271,3 +272,23 @@ class JobRun(Base):
     lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     outcome: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PlanUpload(Base):
+    """A plan file an admin sent in chat, kept until they confirm the import (or cancel it, or it expires)."""
+
+    __tablename__ = "plan_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uploader_key: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The options the admin typed with the file, as `ictbot plan import` takes them.
+    overwrite: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    retire_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    plan_year: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: confirmed, cancelled or expired; None while it waits for the admin.
+    outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)

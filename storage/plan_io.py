@@ -13,6 +13,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from pydantic_core import PydanticCustomError
 
@@ -23,7 +24,9 @@ from storage.plan_issues import PlanError, PlanIssue, PlanProblem, excerpt, issu
 from storage.plan_notes import NoteKind, Reading, ReadNote
 from storage.plan_yaml import dump_yaml, parse_yaml
 from storage.records import ActionRecord, ThemeRecord
-from storage.service import Store
+
+if TYPE_CHECKING:  # the Store imports this module (plan uploads are read here)
+    from storage.service import Store
 
 #: The illustrative 2019/20 plan shipped with the package (loaded only into an empty database).
 SAMPLE_PLAN: Traversable = files("storage") / "data" / "sample_plan_2019_20.yaml"
@@ -63,15 +66,30 @@ def read_plan(text: str, fmt: str, *, plan_year: str | None = None, notes: Seque
     return PlanRead(plan.themes, reading.finish(), tuple(plan.board_meetings))
 
 
-def read_plan_file(path: str | PathLike[str] | Traversable, *, plan_year: str | None = None) -> PlanRead:
-    """read_plan on a .yaml, .yml or .csv file. OSError if it cannot be read; PlanError for anything else."""
-    source = Path(path) if isinstance(path, str | PathLike) else path
-    suffix = PurePath(source.name).suffix
-    if suffix.lower() not in SUFFIXES:
-        raise PlanError([issue(source.name, "", PlanProblem.NOT_A_PLAN_FILE, allowed=SUFFIXES)])
-    text, encoding = _decode(source.read_bytes(), source.name)
+def is_plan_file_name(name: str) -> bool:
+    """Does the name end as a plan file's does (.yaml, .yml or .csv, in any case)?"""
+    return PurePath(name).suffix.lower() in SUFFIXES
+
+
+def _check_name(name: str) -> None:
+    if not is_plan_file_name(name):
+        raise PlanError([issue(name, "", PlanProblem.NOT_A_PLAN_FILE, allowed=SUFFIXES)])
+
+
+def read_plan_bytes(data: bytes, name: str, *, plan_year: str | None = None) -> PlanRead:
+    """read_plan on the bytes of a file called `name` (.yaml, .yml or .csv), decoded as decode_plan_bytes
+    says, with a note when they were Windows-1252. PlanError for anything wrong."""
+    _check_name(name)
+    text, encoding = _decode(data, name)
     notes = [ReadNote(NoteKind.WINDOWS_1252, "", None, "Windows-1252")] if encoding == "cp1252" else []
-    return read_plan(text, suffix, plan_year=plan_year, notes=notes)
+    return read_plan(text, PurePath(name).suffix, plan_year=plan_year, notes=notes)
+
+
+def read_plan_file(path: str | PathLike[str] | Traversable, *, plan_year: str | None = None) -> PlanRead:
+    """read_plan_bytes on a .yaml, .yml or .csv file. OSError if it cannot be read; PlanError for anything else."""
+    source = Path(path) if isinstance(path, str | PathLike) else path
+    _check_name(source.name)  # before reading: a file that is not a plan is never opened
+    return read_plan_bytes(source.read_bytes(), source.name, plan_year=plan_year)
 
 
 def parse_plan(text: str, fmt: str) -> list[ThemeInput]:
@@ -142,10 +160,12 @@ __all__ = [
     "ReadNote",
     "checked_plan_year",
     "export_plan_text",
+    "is_plan_file_name",
     "load_plan_file",
     "parse_plan",
     "plan_to_inputs",
     "read_plan",
+    "read_plan_bytes",
     "read_plan_file",
     "seed_sample_if_empty",
 ]

@@ -259,6 +259,23 @@ class BoardMeetingRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanUploadRecord:
+    """A plan file an admin sent in chat, with the options they gave and how it ended (None: pending)."""
+
+    id: int
+    uploader_key: str
+    file_name: str
+    size: int
+    overwrite: bool
+    retire_missing: bool
+    plan_year: str | None
+    created_at: datetime
+    outcome: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class JobRunRecord:
     """One scheduled job's run for one due time: running, done, failed or skipped (too old to act on)."""
 

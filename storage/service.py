@@ -3,7 +3,7 @@ plan, tickets, outbox, channels) hold the queries. Frozen records out; storage.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, jobs, outbox, plan, tickets, users
+from storage import board, channels, cycle, jobs, outbox, plan, tickets, uploads, users
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
 from storage.enums import Category, Priority
-from storage.errors import InvalidInput
+from storage.errors import InvalidInput, UploadClosed
 from storage.new_requests import NewRequests
 from storage.outbox import Outbox
 from storage.plan import RECENT_UPDATES, SummaryCache
@@ -31,6 +31,7 @@ from storage.records import (
     NotificationRecord,
     Origin,
     PlanScope,
+    PlanUploadRecord,
     ThemeRecord,
     ThemeSummary,
     TicketRecord,
@@ -39,6 +40,7 @@ from storage.records import (
 )
 from storage.refs import TicketRef, user_key
 from storage.tickets import DeskChange
+from storage.uploads import UploadImport, UploadOptions
 from storage.users import UserCache
 
 
@@ -325,6 +327,41 @@ class Store:
             finally:
                 self._summaries.clear()
             return result
+
+    async def create_plan_upload(
+        self,
+        uploader_key: str,
+        file_name: str,
+        data: bytes,
+        *,
+        options: UploadOptions = UploadOptions(),
+        now: datetime | None = None,
+    ) -> PlanUploadRecord:
+        """Keep a plan file an admin sent in chat until an admin confirms its import (see storage/uploads.py)."""
+        async with self._write.begin() as s:
+            return await uploads.create(s, uploader_key, file_name, data, options, now or utcnow())
+
+    async def confirm_plan_upload(
+        self, upload_id: int, actor_key: str, *, note: Callable[[str], str], now: datetime | None = None
+    ) -> UploadImport:
+        """Import a pending upload and mark it confirmed, in one transaction; admins only. UploadClosed when it
+        was confirmed, cancelled or expired already; one older than uploads.UPLOAD_TTL is marked expired and
+        UploadClosed raised. note: the history note of the import, from the file's name."""
+        try:
+            async with self._write.begin() as s:
+                done = await uploads.confirm(s, upload_id, actor_key, now or utcnow(), note)
+        finally:
+            self._summaries.clear()
+        if isinstance(done, UploadClosed):
+            raise done  # the expiry is on record now
+        return done
+
+    async def cancel_plan_upload(
+        self, upload_id: int, actor_key: str, *, now: datetime | None = None
+    ) -> PlanUploadRecord:
+        """Call off a pending upload (admins only); UploadClosed when it has already ended."""
+        async with self._write.begin() as s:
+            return await uploads.cancel(s, upload_id, actor_key, now or utcnow())
 
     async def unreachable_owners(self) -> list[UnreachableOwner]:
         """Owners of live actions whom nobody can reach in chat: no known user has their key or email."""

@@ -21,6 +21,7 @@ from bot.runtime import RUNTIME, Runtime
 from bot.settings import Settings
 from bot.slack.background import Background
 from bot.slack.deliver import SlackDeliverer
+from bot.slack.files import SlackFiles
 from bot.slack.inbound import Inbound, Refused
 from bot.slack.listeners import SlackListeners
 from bot.slack.profiles import Profiles
@@ -77,7 +78,8 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
     )
     background = Background()
     profiles = Profiles(client, background)
-    SlackListeners(runtime, profiles, SlackReplies(reply_client), background).register(bolt)
+    files = SlackFiles(session, token, api_url)  # DMs' plan files, downloaded with the bot token
+    SlackListeners(runtime, profiles, SlackReplies(reply_client), background, files).register(bolt)
     deliverer = SlackDeliverer(
         client, runtime.bookkeeping, settings.slack_support_channel, strategy_channel=settings.slack_strategy_channel
     )

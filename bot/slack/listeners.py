@@ -17,6 +17,7 @@ from slack_bolt.response import BoltResponse
 from bot.runtime import Runtime
 from bot.slack import translate
 from bot.slack.background import Background
+from bot.slack.files import SlackFiles, shared_files
 from bot.slack.profiles import Profiles
 from bot.slack.render import clip, render_block_kit, result_modal
 from bot.slack.replies import SlackReplies, response_type
@@ -31,11 +32,14 @@ ANY = re.compile(r".*")
 
 
 class SlackListeners:
-    def __init__(self, runtime: Runtime, profiles: Profiles, replies: SlackReplies, background: Background):
+    def __init__(
+        self, runtime: Runtime, profiles: Profiles, replies: SlackReplies, background: Background, files: SlackFiles
+    ):
         self.runtime = runtime
         self.profiles = profiles
         self.replies = replies
         self.background = background
+        self.files = files
 
     def register(self, app: AsyncApp) -> None:
         app.command(COMMAND)(self.on_command)
@@ -147,17 +151,27 @@ class SlackListeners:
         if event_id and not await self.runtime.bookkeeping.first_time(event_id):
             log.info("ignoring repeated Slack event %s", event_id)
             return
+        if shared_files(event):  # downloading may take longer than Slack waits for its ack: all of it after
+            self.background.spawn(self._answer(body, event, direct=direct, with_files=True), "answer a file")
+        else:
+            await self._answer(body, event, direct=direct, with_files=False)
+
+    async def _answer(self, body: dict, event: dict, *, direct: bool, with_files: bool) -> None:
+        """Run the message (with its files, downloaded first) and answer it; the answer is sent after the ack."""
+        files = await self.files.attachments(event, direct=direct) if with_files else ()
         sender = await self.profiles.sender(event["user"], None)
         origin = translate.event_origin(event, body.get("team_id"))
-        outcome = await self.runtime.handle(CHANNEL, translate.typed_text(event.get("text")), sender, origin)
+        text = translate.typed_text(event.get("text"))
+        outcome = await self.runtime.handle(CHANNEL, text, sender, origin, files=files)
         assert outcome.reply is not None
         thread = event.get("thread_ts") or (None if direct else event.get("ts"))
-        self.background.spawn(
-            self.replies.to_conversation(
-                event["channel"], event["user"], outcome.reply, thread_ts=thread, direct=direct
-            ),
-            "answer a message",
+        answer = self.replies.to_conversation(
+            event["channel"], event["user"], outcome.reply, thread_ts=thread, direct=direct
         )
+        if with_files:
+            await answer  # already in the background
+        else:
+            self.background.spawn(answer, "answer a message")
 
     async def on_home_opened(self, event: dict) -> None:
         if event.get("tab", "home") != "home":

@@ -20,6 +20,9 @@ WEB_API_SCOPES: dict[str, tuple[str, ...]] = {
     "views.publish": (),  # App Home
 }
 
+#: Files shared in a DM, downloaded from their url_private_download with the bot token (bot/slack/files.py).
+FILE_DOWNLOAD_SCOPES: tuple[str, ...] = ("files:read",)
+
 #: Web API methods called with the app-level token (Socket Mode only) -> app-level scopes.
 APP_LEVEL_SCOPES: dict[str, tuple[str, ...]] = {"apps.connections.open": ("connections:write",)}
 
@@ -36,7 +39,7 @@ EVENTS_PATH = "/slack/events"
 
 
 def required_bot_scopes() -> set[str]:
-    scopes = set(COMMAND_SCOPES)
+    scopes = {*COMMAND_SCOPES, *FILE_DOWNLOAD_SCOPES}
     for needed in (*WEB_API_SCOPES.values(), *EVENT_SCOPES.values()):
         scopes.update(needed)
     return scopes

@@ -63,6 +63,7 @@ def event_origin(event: dict, team_id: str | None) -> Origin:
         conversation=channel,
         thread=event.get("thread_ts"),
         reference={"team": team_id, "channel": channel, "user": event.get("user")},
+        personal=event.get("channel_type") == "im",
     )
 
 

@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from bot.submissions import submission_key
 from bot.teams.adapter import TenantRefused, message_response
 from bot.teams.cards import RenderedCards
+from bot.teams.files import TeamsFiles
 from bot.teams.members import MemberDirectory
 from bot.teams.references import (
     PLATFORM,
@@ -50,12 +51,14 @@ class TeamsBot(TeamsActivityHandler):
         self,
         runtime: Runtime,
         *,
+        files: TeamsFiles,
         allowed_tenant: str | None = None,
         members: MemberDirectory | None = None,
         cards: RenderedCards | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.runtime = runtime
+        self.files = files
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
         self.cards = cards or RenderedCards()
@@ -134,7 +137,8 @@ class TeamsBot(TeamsActivityHandler):
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
             text = await self.members.people_as_keys(turn_context, text or "")
-            reply = (await self.runtime.handle(CHANNEL, text, sender, origin)).reply
+            files = await self.files.attachments(activity, personal=origin.personal)
+            reply = (await self.runtime.handle(CHANNEL, text, sender, origin, files=files)).reply
         if reply is not None:
             await turn_context.send_activity(self.cards.message(reply))
 

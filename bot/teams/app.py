@@ -10,6 +10,7 @@ import ipaddress
 import logging
 from dataclasses import dataclass
 
+import aiohttp
 import jwt
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from bot.teams.activity_bot import TeamsBot
 from bot.teams.adapter import BotAuthConfig, TenantRefused, allowed_tenant, build_adapter
 from bot.teams.deliver import TeamsDeliverer
+from bot.teams.files import TeamsFiles
 from bot.teams.references import reference_from_setting
 from bot.teams.sdk_patches import apply_msrest_retry_fix, invoke_body_json
 from bot.teams.urls import is_http_url
@@ -149,9 +151,10 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
     async def teams_channel(app: web.Application):
         runtime = app[RUNTIME]
         adapter = build_adapter(settings)
-        app[TEAMS] = TeamsEndpoint(
-            adapter, TeamsBot(runtime, allowed_tenant=allowed_tenant(settings)), local_mode=config.local_mode
-        )
+        downloads = aiohttp.ClientSession()  # files sent in personal chats (a plan to import)
+        files = TeamsFiles(downloads, base_url=settings.teams_files_base_url)
+        bot = TeamsBot(runtime, files=files, allowed_tenant=allowed_tenant(settings))
+        app[TEAMS] = TeamsEndpoint(adapter, bot, local_mode=config.local_mode)
         runtime.outbox.register(
             TeamsDeliverer(
                 adapter,
@@ -169,7 +172,10 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
             )
         else:
             log.info("Teams: %s bot %s... at %s", config.APP_TYPE, config.APP_ID[:8], ROUTE)
-        yield
+        try:
+            yield
+        finally:
+            await downloads.close()
 
     app.cleanup_ctx.append(teams_channel)
     return "teams"

@@ -69,7 +69,7 @@ def build_manifest(app_id: str, host: str, version: str = "1.0.0") -> dict:
             {
                 "botId": app_id,
                 "scopes": ["personal", "team", "groupChat"],
-                "supportsFiles": False,
+                "supportsFiles": True,  # an admin sends the plan's file in personal chat
                 "isNotificationOnly": False,
                 "commandLists": [
                     {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},

@@ -49,6 +49,9 @@ class FakeSlack:
         self.socket_inbox: asyncio.Queue = asyncio.Queue()  # what the app sends back over Socket Mode
         self.socket: web.WebSocketResponse | None = None
         self.socket_connected = asyncio.Event()
+        self.files: dict[str, bytes] = {}  # file id -> the bytes served at its url_private_download
+        self.redirects: dict[str, str] = {}  # file id -> where its download answers 302 instead
+        self.downloads: list[Call] = []  # every GET of a file, with the token it carried
 
     # ------------------------------------------------------------ lifecycle
 
@@ -57,6 +60,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files-pri/{team_file}/download/{name}", self._download)
         self.server = TestServer(app, port=0)
         await self.server.start_server()
         return self
@@ -78,6 +82,24 @@ class FakeSlack:
 
     def response_url(self) -> str:
         return f"{self.url}/response/{next(self._ids)}"
+
+    def share_file(self, name: str, data: bytes, *, redirect_to: str | None = None) -> dict:
+        """A file as Slack describes it in a file_share message; this server serves its download."""
+        file_id = f"F{next(self._ids):05d}"
+        self.files[file_id] = data
+        if redirect_to is not None:
+            self.redirects[file_id] = redirect_to
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": "text/csv",
+            "filetype": name.rsplit(".", 1)[-1],
+            "size": len(data),
+            "mode": "hosted",
+            "url_private": f"{self.url}/files-pri/{TEAM_ID}-{file_id}/{name}",
+            "url_private_download": f"{self.url}/files-pri/{TEAM_ID}-{file_id}/download/{name}",
+        }
 
     # ------------------------------------------------------------ what tests look at
 
@@ -184,6 +206,16 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"url": self.url.replace("http://", "ws://") + "/socket"}
         return {}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or None
+        self.downloads.append(Call("file", {}, token, request.path))
+        file_id = request.match_info["team_file"].removeprefix(f"{TEAM_ID}-")
+        if token is None or file_id not in self.files:  # as Slack: a file needs the bot's token
+            return web.Response(status=404, text="not found")
+        if file_id in self.redirects:
+            raise web.HTTPFound(self.redirects[file_id])
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     async def _response_url(self, request: web.Request) -> web.Response:
         self.calls.append(Call("response_url", await self._args(request), None, request.path))

@@ -54,6 +54,22 @@ class FakeConnector:
     members: dict[str, dict] = field(default_factory=dict)
     failures: list[tuple[int, dict]] = field(default_factory=list)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    #: Files this server serves as SharePoint would at a file attachment's downloadUrl, and every download.
+    files: dict[str, bytes] = field(default_factory=dict)
+    downloads: list[Call] = field(default_factory=list)
+
+    def file_url(self, name: str, data: bytes) -> str:
+        """Serve `data` at a pre-authenticated download address (the key is in the URL, as SharePoint's is)."""
+        key = f"k{next(self.ids)}"
+        self.files[key] = data
+        return f"{self.url}files/{key}/{name}?tempauth=secret-{key}"
+
+    async def download(self, request: web.Request) -> web.Response:
+        self.downloads.append(Call("GET", request.path, "", None))
+        data = self.files.get(request.match_info["key"])
+        if data is None or request.query.get("tempauth") != f"secret-{request.match_info['key']}":
+            return web.Response(status=401)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     def fail(self, status: int, times: int = 1, headers: dict | None = None) -> None:
         self.failures += [(status, headers or {})] * times
@@ -107,6 +123,7 @@ async def connector():
     app.router.add_post("/v3/conversations/{conversation}/activities", fake.handle)
     app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", fake.handle)
     app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", fake.handle)
+    app.router.add_get("/files/{key}/{name}", fake.download)
     server = TestServer(app, port=0)
     await server.start_server()
     fake.url = str(server.make_url("/"))
@@ -214,8 +231,9 @@ def execute_invoke(teams: Teams, user, action: dict, inputs: dict | None = None,
 
 @pytest.fixture
 async def teams_app(tmp_path, connector):
-    """(Teams helper, runtime) with the real app on a test server; the outbox is drained by the tests."""
-    settings = teams_settings(tmp_path)
+    """(Teams helper, runtime) with the real app on a test server; the outbox is drained by the tests. Files
+    sent in chat may be downloaded from the fake connector's server too (as from SharePoint)."""
+    settings = teams_settings(tmp_path, teams_files_base_url=connector.url)
     runtime = await build_runtime(settings)
     app = create_app(settings, runtime=runtime, setups=[setup_teams])
     client = TestClient(TestServer(app, port=0))

@@ -75,7 +75,7 @@ async def _bot_with_clock(teams) -> Clock:
 
     clock = Clock()
     endpoint = teams.client.app[TEAMS]
-    endpoint.bot = TeamsBot(teams.runtime, clock=clock)
+    endpoint.bot = TeamsBot(teams.runtime, files=endpoint.bot.files, clock=clock)
     return clock
 
 

@@ -43,6 +43,7 @@ def test_checked_in_manifest_is_valid_and_matches_the_generator():
     assert manifest == build_manifest(PLACEHOLDER_APP_ID, PLACEHOLDER_HOST)
     [bot] = manifest["bots"]
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"}
+    assert bot["supportsFiles"] is True  # a plan file sent in personal chat reaches the bot
     assert {c["title"] for lst in bot["commandLists"] for c in lst["commands"]} >= {"status", "support", "resolve"}
     assert manifest["validDomains"] == [PLACEHOLDER_HOST]
 

@@ -2,8 +2,9 @@
 
 Every due time up to now that has no run on record is claimed, then completed: its notices are written
 with the run marked done in one transaction, so a second `ictbot jobs run`, a restart or a second server
-sends nothing twice. A due time older than the grace window is recorded as skipped instead (a fresh
-database, or a server that was down for days, does not send stale check-ins). The outbox delivers after.
+sends nothing twice. A run that fails is tried again after a wait (storage/jobs.py). A due time older than
+the grace window is recorded as skipped instead (a fresh database, or a server that was down for days, does
+not send stale check-ins). The outbox delivers after.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.runtime import RUNTIME
 from bot.settings import Settings
 from storage import Store
 from storage.cycle import JOBS, CycleConfig
+from storage.jobs import may_take_over
 from storage.write_queue import background_writes
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,8 @@ class JobRunner:
         reports: list[RunReport] = []
         for job in jobs:
             for due_at, run in await self.store.job_due_times(job, self.config, now - self.lookback, now):
-                if run is not None and not (run.state == "running" and run.lease_until < now):
-                    continue  # done, skipped, failed, or running under a live claim
+                if run is not None and not may_take_over(run.state, run.lease_until, now):
+                    continue  # done, skipped, running under a live claim, or failed and waiting to retry
                 reports.append(await self._run_one(job, due_at, now))
         return reports
 

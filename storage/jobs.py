@@ -1,8 +1,10 @@
 """Claims on scheduled job runs: one row per (job, due time), so a run acts once however many processes try.
 
 A process claims a run by inserting its row (`running`, with a lease). If the row is already there, someone
-else has it, unless that claim is `running` with its lease expired (its process died): then it is taken over
-by a conditional UPDATE, which only one process can win. The run's notices are written in the same
+else has it, unless that claim is `running` with its lease expired (its process died), or `failed` with its
+wait for a retry over: then it is taken over by a conditional UPDATE, which only one process can win. A run
+that failed wrote nothing, so trying it again cannot send anything twice; the waits double from
+RETRY_FIRST up to RETRY_MAX, until the run is too old to act on and is recorded as skipped. The run's notices are written in the same
 transaction that marks it done (`finish`), and only while the claim is still this process's.
 """
 
@@ -21,6 +23,9 @@ from storage.records import JobRunRecord
 RUNNING, DONE, FAILED, SKIPPED = "running", "done", "failed", "skipped"
 #: How long a claim holds before another process may take it over (a run takes seconds).
 LEASE = timedelta(minutes=10)
+#: How long a failed run waits before it is tried again: doubling from the first to the most.
+RETRY_FIRST = timedelta(minutes=5)
+RETRY_MAX = timedelta(hours=2)
 
 
 def record(r: m.JobRun) -> JobRunRecord:
@@ -38,6 +43,11 @@ def record(r: m.JobRun) -> JobRunRecord:
 
 def _this(job: str, due_at: datetime):
     return (m.JobRun.job == job, m.JobRun.due_at == due_at)
+
+
+def may_take_over(state: str, lease_until: datetime, now: datetime) -> bool:
+    """A claim whose process died (running, lease out), or a failed run whose wait for a retry is over."""
+    return state in (RUNNING, FAILED) and lease_until < now
 
 
 async def claim(
@@ -64,7 +74,7 @@ async def claim(
         pass
     taken = await s.execute(
         update(m.JobRun)
-        .where(*_this(job, due_at), m.JobRun.state == RUNNING, m.JobRun.lease_until < now)
+        .where(*_this(job, due_at), m.JobRun.state.in_((RUNNING, FAILED)), m.JobRun.lease_until < now)
         .values(
             state=state,
             claimed_by=worker,
@@ -100,6 +110,21 @@ async def finish(
         return False
     if notices:
         await s.execute(insert(m.Notification), list(notices))
+    return True
+
+
+async def fail(s: AsyncSession, job: str, due_at: datetime, worker: str, now: datetime, error: str) -> bool:
+    """Mark this worker's claim failed, to be tried again after a wait that doubles with each failure.
+    False when another process has taken the run over meanwhile."""
+    run = await s.scalar(
+        select(m.JobRun).where(*_this(job, due_at), m.JobRun.state == RUNNING, m.JobRun.claimed_by == worker)
+    )
+    if run is None:
+        return False
+    attempts = int((run.outcome or {}).get("attempts", 0)) + 1
+    wait = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX)
+    run.state, run.finished_at, run.lease_until = FAILED, now, now + wait
+    run.outcome = {"error": error[:500], "attempts": attempts}
     return True
 
 

@@ -652,8 +652,9 @@ class Store:
             return await jobs.get(s, job, due_at)
 
     async def fail_job(self, job: str, due_at: datetime, *, worker: str, error: str, now: datetime) -> bool:
+        """Record the claimed run as failed; it is tried again later (see storage.jobs)."""
         async with self._write.begin() as s:
-            return await jobs.finish(s, job, due_at, worker, now, state=jobs.FAILED, outcome={"error": error[:500]})
+            return await jobs.fail(s, job, due_at, worker, now, error)
 
 
 __all__ = ["Store", "utcnow"]

@@ -12,6 +12,7 @@ from bot.jobs import JobRunner, cycle_config
 from bot.runtime import build_runtime
 from bot.server import create_app
 from bot.slack.app import setup_slack
+from storage.plan_io import parse_plan
 from tests.cycle_plan import CHECKIN_DUE, JANE, SAM, load_cycle_plan
 from tests.slack.conftest import Workspace, button, buttons, slack_settings, texts
 
@@ -101,3 +102,41 @@ async def test_a_stale_action_is_nudged_to_its_owner(cycle_workspace):
     [nudge] = _posts_to(ws.fake, "USAM")
     assert "Actions with no update for 30 days" in nudge.args["text"]
     assert [b["value"] for b in buttons(nudge.args["blocks"])] == ["RS-03"]
+
+
+SLACK_OWNERS_YAML = """
+themes:
+  - code: IN
+    name: Information management
+    actions:
+      - {ref: IN-10, title: Tidy the shared drives, owner: Kim Owner, owner_key: "slack:UKIM",
+         partners: all, plan_year: 2020/21, due: 2021-03-31, status: in progress, progress: 20, rag: green}
+      - {ref: IN-11, title: Archive old mailboxes, owner: Nobody Yet,
+         partners: all, plan_year: 2020/21, due: 2021-03-31, status: not started, progress: 0, rag: green}
+"""
+
+
+async def test_owners_by_key_by_email_or_set_with_owner_update_from_slack_and_others_are_told_why(cycle_workspace):
+    ws = cycle_workspace
+    ws.fake.users["UKIM"] = {"real_name": "Kim Owner", "email": "kim.owner@midkent.gov.uk"}
+    await ws.store.import_plan(parse_plan(SLACK_OWNERS_YAML, "yaml"))
+    await ws.store.set_role("slack:UROB", "admin", True, display_name="Rob Requester")
+
+    said = texts((await ws.ict("update IN-10 50 amber in progress Drives mapped", user="UKIM"))["blocks"])
+    assert "IN-10 updated" in said  # by identity key
+    said = texts((await ws.ict("update RS-01 45 green in progress Kit ordered", user="UJANE"))["blocks"])
+    assert "RS-01 updated" in said  # by email, from users.info
+    said = texts((await ws.ict("update IN-10 90 green nearly there", user="UEVE"))["blocks"])
+    assert "Only Kim Owner (the action's owner), a deputy or an admin can update IN-10." in said
+    said = texts((await ws.ict("update IN-11 10 green started", user="UEVE"))["blocks"])
+    assert "names Nobody Yet as the owner of IN-11" in said and "owner IN-11 slack:UEVE" in said
+
+    said = texts((await ws.ict("owner IN-11 <@UEVE|eve>", user="UROB"))["blocks"])
+    assert "IN-11 is now owned by Eve Nosy" in said
+    assert "IN-11 updated" in texts((await ws.ict("update IN-11 10 green started Kick-off", user="UEVE"))["blocks"])
+    assert "Only an ICT Assistant admin" in texts((await ws.ict("owner IN-10 <@UEVE|eve>", user="UEVE"))["blocks"])
+
+    progress = {a.ref: a.progress for a in await ws.store.list_actions()}
+    assert (progress["IN-10"], progress["RS-01"], progress["IN-11"]) == (50, 45, 10)
+    [kim_update] = [u for u in await ws.store.action_history("IN-10") if u.kind == "update"]
+    assert kim_update.author_key == "slack:UKIM" and kim_update.changes["progress"] == (20, 50)

@@ -140,3 +140,13 @@ async def test_owners_by_key_by_email_or_set_with_owner_update_from_slack_and_ot
     assert (progress["IN-10"], progress["RS-01"], progress["IN-11"]) == (50, 45, 10)
     [kim_update] = [u for u in await ws.store.action_history("IN-10") if u.kind == "update"]
     assert kim_update.author_key == "slack:UKIM" and kim_update.changes["progress"] == (20, 50)
+
+
+async def test_status_by_council_and_by_plan_year_from_slack(cycle_workspace):
+    ws = cycle_workspace
+    swale = texts((await ws.ict("status Swale", user="UJANE"))["blocks"])
+    assert "for Swale" in swale and "Workforce" in swale
+    year = texts((await ws.ict("status 2020/21", user="UJANE"))["blocks"])
+    assert "for 2020/21" in year and "5 actions" in year
+    only_swale = texts((await ws.ict("actions swale", user="UJANE"))["blocks"])
+    assert "WF-01" in only_swale and "RS-01" in only_swale  # RS-01 is shared by all three councils

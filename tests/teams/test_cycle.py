@@ -136,3 +136,13 @@ async def test_owners_named_by_key_by_email_or_with_owner_update_from_teams_and_
     ]
     history = (await store.get_action("RS-10", recent_updates=5)).updates
     assert [(u.author_key, u.progress) for u in history if u.kind == "update"] == [(KIM.key, 50)]
+
+
+async def test_status_by_council_and_by_plan_year_from_teams(teams, validate_card):
+    await load_cycle_plan(teams.runtime.store, platform="teams", jane="aad-jane", sam="aad-sam")
+    swale = await teams.say(JANE_USER, "status Swale")
+    validate_card(swale.card)
+    assert "for Swale" in swale.text and "Workforce" in swale.text
+    year = await teams.say(JANE_USER, "status 2020/21")
+    assert "for 2020/21" in year.text and "5 actions" in year.text
+    assert "WF-01" in (await teams.say(JANE_USER, "actions swale")).text

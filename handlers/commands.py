@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, people, plan_upload, strategy, support, whoami
+from handlers import admin, cycle, desk, people, plan_upload, requester, strategy, support, whoami
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
@@ -11,6 +11,7 @@ ALL_COMMANDS = Registry(
         *strategy.COMMANDS,
         *support.COMMANDS,
         *desk.COMMANDS,
+        *requester.COMMANDS,
         *admin.COMMANDS,
         *people.COMMANDS,
         *cycle.COMMANDS,

@@ -93,6 +93,14 @@ async def resolve(ctx: Context, rest: str) -> Reply:
     )
 
 
+async def note(ctx: Context, rest: str) -> Reply:
+    ref, text = _ref(rest, "note")
+    if not text:
+        raise UsageError("Write the note for the service desk.", "note")
+    t = await ctx.store.add_internal_note(ref, ctx.user.key, text, now=ctx.clock())
+    return Reply(tone=Tone.SUCCESS, text=f"Internal note added to {t.ref}. Only the service desk can see it.")
+
+
 def resolve_form(ref: TicketRef) -> Reply:
     return Reply(
         title=f"Resolve {ref}",
@@ -161,12 +169,21 @@ COMMANDS = (
         offered=TEAM,
     ),
     Command(
+        "note",
+        note,
+        "note REF TEXT",
+        f"note {EXAMPLE_TICKET} Same fault as last week's switch in Swale House",
+        "An internal note on a request, for the service desk only",
+        aliases=("internal",),
+        who=Who.AGENTS,
+    ),
+    Command(
         "resolve",
         resolve,
         "resolve REF NOTE",
         f"resolve {EXAMPLE_TICKET} Reset the VPN profile",
         "Resolve a request",
-        aliases=("close", "fix", "fixed"),
+        aliases=("fix", "fixed"),
         who=Who.AGENTS,
         form_id="resolve",
         submit=submit_resolve_form,

@@ -17,6 +17,8 @@ NOTICE_TITLE = {
     NoticeKind.ASSIGNED: "Your request is being handled",
     NoticeKind.WAITING: "We need something from you",
     NoticeKind.RESOLVED: "Resolved",
+    NoticeKind.REOPENED: "Reopened",
+    NoticeKind.WITHDRAWN: "Withdrawn",
 }
 NOTICE_TONE = {NoticeKind.ASSIGNED: Tone.INFO, NoticeKind.WAITING: Tone.WARNING, NoticeKind.RESOLVED: Tone.SUCCESS}
 
@@ -36,8 +38,13 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
     if notice.kind == NoticeKind.RESOLVED:
         return (
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
-            f"Still a problem? Reply with: comment {ticket.ref} WHAT IS STILL WRONG, or raise a new request."
+            f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG"
         )
+    if notice.kind == NoticeKind.REOPENED:
+        return f"{by} reopened {ticket.ref} “{ticket.summary}”: {note}\nReply with: comment {ticket.ref} YOUR REPLY"
+    if notice.kind == NoticeKind.WITHDRAWN:
+        why = f": {note}" if note else "."
+        return f"{by} withdrew {ticket.ref} “{ticket.summary}”; it is closed{why}"
     if notice.kind == NoticeKind.COMMENTED:
         return (
             f"{by} added to {ticket.ref} \u201c{ticket.summary}\u201d: {note}\n"

@@ -44,6 +44,8 @@ _INVALID = {
     ("question", "missing"): "Say what you need from the requester.",
     ("resolution", "missing"): "A resolution note is required: say what fixed it.",
     ("comment", "missing"): "Say what you want to add to the request.",
+    ("reason", "missing"): "Say what is still wrong.",
+    ("internal_note", "missing"): "Write the note for the service desk.",
     ("plan_year", "same"): "Carry actions from one plan year into another: {value} was given twice.",
     ("plan_year", "already_there"): "These actions are already in that plan year: {value}. Nothing was carried.",
     ("date", "malformed"): "'{value}' is not a date. Write it like 2021-03-15 or 15/03/2021.",
@@ -56,6 +58,8 @@ _CONFLICT = {
     "closed_to_comments": "{ref} is {current}; raise a new request if the problem is back.",
     "already_assigned": "{ref} is already assigned to {current}.",
     "same_priority": "{ref} is already {current}.",
+    "still_open": "{ref} is still open ({current}); add to it with: comment {ref} TEXT",
+    "not_resolved": "{ref} is {current}, not resolved, so it can't be reopened. Raise a new request instead.",
     "last_admin": "{current} is the last admin, and there must be at least one. Grant admin to someone else first.",
 }
 
@@ -91,6 +95,8 @@ def _refusal(error: PermissionDenied) -> str:
         return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":
         return "The queue is for the ICT service desk (agents) only."
+    if error.attempt == "withdraw_request":
+        return f"Only the person who raised {error.ref} can withdraw it."
     if error.attempt == "change_request" and error.own_request:
         return f"Only the ICT service desk can change {error.ref}."
     return DESK_ONLY if error.needed == "agent" else "You can't do that."

@@ -9,8 +9,9 @@ from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from handlers.vocabulary import guess_category
-from storage import InvalidInput, TicketRef
+from storage import Conflict, InvalidInput, TicketRecord, TicketRef
 from storage.enums import Category, Priority
+from storage.tickets import may_reopen
 
 LIST_LIMIT = 20
 MAX_DESCRIPTION = 10_000
@@ -208,8 +209,27 @@ async def comment(ctx: Context, rest: str) -> Reply:
     ref, note = _ref(rest, "comment")
     if not note:
         raise UsageError("Add the text to put on the request.", "comment")
-    t = await ctx.store.add_comment(ref, ctx.user.key, note, now=ctx.clock())
-    return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. The service desk can see it.")
+    try:
+        t = await ctx.store.add_comment(ref, ctx.user.key, note, now=ctx.clock())
+    except Conflict as e:
+        if e.code != "closed_to_comments":
+            raise
+        closed = await ctx.store.get_ticket(ref, ctx.user.key)
+        if not may_reopen(closed, ctx.now):
+            raise
+        return Reply(
+            tone=Tone.WARNING,
+            text=f"{closed.ref} is resolved. If the problem is back, reopen it and the service desk will pick it up.",
+            buttons=(Button("Reopen it", "reopen", f"{closed.ref} {clip(note, 1800)}", style="primary"),),
+        )
+    return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. {told(t, ctx)}")
+
+
+def told(t: TicketRecord, ctx: Context) -> str:
+    """Who hears of a change the person made to a request: the other side of it."""
+    if t.requester_key in ctx.user.person_keys:
+        return f"{t.assignee_name} has been told." if t.assignee_name else "The service desk will see it in the queue."
+    return f"{t.requester_name} has been told."
 
 
 PERSONAL, EVERYWHERE = frozenset({Place.PERSONAL_CHAT}), frozenset(Place)

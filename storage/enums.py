@@ -81,6 +81,8 @@ class NoticeKind(StrEnum):
     WAITING = "waiting"  # to the requester
     RESOLVED = "resolved"  # to the requester
     COMMENTED = "commented"  # to the assignee (requester commented) or the requester (the desk commented)
+    REOPENED = "reopened"  # to the assignee (the requester reopened it) or the requester (the desk did)
+    WITHDRAWN = "withdrawn"  # to the assignee: the requester withdrew the request
     # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):
     CHECKIN = "checkin"  # to an owner: the Board is coming, please post your updates
     REMINDER = "reminder"  # to an owner still without an update, a few working days before the Board

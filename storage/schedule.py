@@ -38,6 +38,15 @@ def working_days_before(day: date, count: int) -> date:
     return found
 
 
+def working_days_between(start: date, end: date) -> int:
+    """How many working days come after `start`, up to and including `end` (0 when `end` is not later)."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        days += is_working_day(day)
+    return days
+
+
 def local_day(moment: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
     """The calendar day `moment` falls on, in `timezone`."""
     return moment.astimezone(ZoneInfo(timezone)).date()

@@ -476,6 +476,28 @@ class Store:
         async with self._write.begin() as s:
             return await tickets.add_comment(s, self.outbox, ticket, author_key, note, now or utcnow())
 
+    async def reopen_ticket(
+        self, ref: str | TicketRef, actor_key: str, reason: str, *, now: datetime | None = None
+    ) -> TicketRecord:
+        """Reopen a resolved request within tickets.REOPEN_WORKING_DAYS (its requester, or the desk)."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            return await tickets.reopen(s, self.outbox, ticket, actor_key, reason, now or utcnow())
+
+    async def withdraw_ticket(
+        self, ref: str | TicketRef, actor_key: str, reason: str = "", *, now: datetime | None = None
+    ) -> TicketRecord:
+        """The requester closes their own open request: they no longer need it."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            return await tickets.withdraw(s, self.outbox, ticket, actor_key, reason, now or utcnow())
+
+    async def add_internal_note(
+        self, ref: str | TicketRef, actor_key: str, note: str, *, now: datetime | None = None
+    ) -> TicketRecord:
+        """A note for the desk only (agents and admins); the requester is never told or shown it."""
+        return await self._desk_change(ref, actor_key, now, tickets.internal_note(note))
+
     # ------------------------------------------------------------ notifications (outbox)
 
     async def due_notifications(

@@ -18,6 +18,7 @@ from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from storage.outbox import Outbox
 from storage.records import Origin, TicketRecord
 from storage.refs import TicketRef
+from storage.schedule import local_day, working_days_between
 
 #: Time to resolve, by priority (calendar time; the service desk's published targets).
 SLA_TARGETS: dict[str, timedelta] = {
@@ -131,12 +132,18 @@ async def load_visible(s: AsyncSession, ref: TicketRef, user_key: str) -> tuple[
 
 
 async def get(s: AsyncSession, ref: TicketRef, viewer_key: str, *, with_events: bool) -> TicketRecord:
-    ticket, _viewer, _own = await load_visible(s, ref, viewer_key)
+    """A request as `viewer_key` may see it: internal notes only for the desk."""
+    ticket, viewer, _own = await load_visible(s, ref, viewer_key)
     events = ()
     if with_events:
         stmt = select(m.TicketEvent).where(m.TicketEvent.request_id == ref.number).order_by(m.TicketEvent.id)
-        events = (await s.scalars(stmt)).all()
+        events = [e for e in (await s.scalars(stmt)).all() if _works_tickets(viewer) or not is_internal(e)]
     return ticket_record(ticket, events)
+
+
+def is_internal(event: m.TicketEvent) -> bool:
+    """An internal note: for the service desk's eyes only."""
+    return bool((event.detail or {}).get("internal"))
 
 
 async def get_unchecked_many(s: AsyncSession, numbers: set[int]) -> dict[int, TicketRecord]:
@@ -293,3 +300,68 @@ async def add_comment(
         outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
     outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
     return ticket_record(ticket)
+
+
+# ------------------------------------------------------------ the requester's side: reopen, withdraw
+
+
+#: How long after it was resolved a request may be reopened, in working days; after that, a new request.
+REOPEN_WORKING_DAYS = 10
+
+
+def may_reopen(ticket: TicketRecord, now: datetime) -> bool:
+    """A resolved request, resolved no more than REOPEN_WORKING_DAYS working days ago."""
+    if ticket.status != TicketStatus.RESOLVED.value or ticket.resolved_at is None:
+        return False
+    return working_days_between(local_day(ticket.resolved_at), local_day(now)) <= REOPEN_WORKING_DAYS
+
+
+async def reopen(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str, reason: str, now: datetime):
+    """The requester (from any identity) or the desk reopens a resolved request within the window: it goes
+    back to the desk (to its assignee, if it had one), and the other side is told."""
+    reason = _checked_text(reason, "reason")
+    ticket, actor, own = await load_visible(s, ref, actor_key)
+    if ticket.is_open:
+        raise Conflict("still_open", ref, current=ticket.status)
+    if ticket.status != TicketStatus.RESOLVED.value:
+        raise Conflict("not_resolved", ref, current=ticket.status)
+    if not may_reopen(ticket_record(ticket), now):
+        raise Conflict("reopen_too_late", ref, current=local_day(ticket.resolved_at).isoformat())
+    ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
+    ticket.is_open, ticket.resolved_at, ticket.updated_at = True, None, now
+    record_event(s, ticket, actor, "reopened", now, note=reason)
+    told = ticket.assignee_key if own else ticket.requester_key
+    if told and told not in await users.person_keys(s, actor.key):
+        outbox.notify_person(s, ticket, NoticeKind.REOPENED, told, now, by=actor.display_name, note=reason)
+    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    return ticket_record(ticket)
+
+
+async def withdraw(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str, reason: str, now: datetime):
+    """The requester (from any identity) no longer needs an open request: it is closed, the assignee is told
+    and the triage posts show it. Nobody else may withdraw it (the desk resolves)."""
+    ticket, actor, own = await load_visible(s, ref, actor_key)
+    if not own:
+        raise PermissionDenied("withdraw_request", "requester", ref=ref)
+    if not ticket.is_open:
+        raise Conflict("closed", ref, current=ticket.status)
+    reason = reason.strip()
+    ticket.status, ticket.is_open, ticket.updated_at = TicketStatus.CLOSED.value, False, now
+    ticket.resolution = "Withdrawn by the requester" + (f": {reason}" if reason else "")
+    record_event(s, ticket, actor, "withdrawn", now, note=reason)
+    if ticket.assignee_key and ticket.assignee_key not in await users.person_keys(s, actor.key):
+        outbox.notify_person(
+            s, ticket, NoticeKind.WITHDRAWN, ticket.assignee_key, now, by=actor.display_name, note=reason
+        )
+    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    return ticket_record(ticket)
+
+
+def internal_note(text: str) -> DeskChange:
+    """A note for the desk only: kept on the request, shown on the triage post, never sent to the requester."""
+    note = _checked_text(text, "internal_note")
+
+    async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        record_event(s, ticket, actor, "note", now, note=note, internal=True)
+
+    return change

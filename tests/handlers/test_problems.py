@@ -23,7 +23,7 @@ async def _told(person, command: str) -> tuple[str, str]:
     return outcome.reply.text, outcome.status
 
 
-async def test_request_refusals_are_worded_as_before(person, agent, seeded_store, assistant):
+async def test_request_refusals_are_worded_as_before(person, agent, seeded_store, assistant, clock):
     usage_line = assistant.commands.usage_line
     rob, eve = person("Rob"), person("Eve")
     ref = await _raise(rob)
@@ -51,6 +51,11 @@ async def test_request_refusals_are_worded_as_before(person, agent, seeded_store
     assert await _told(agent, f"priority {ref} P3") == (f"{ref} is already P3.", "conflict")
     await agent.say(f"resolve {ref} Cleared the paper path")
     assert await _told(agent, f"resolve {ref} again") == (f"{ref} is already resolved.", "conflict")
+    assert await _told(rob, f"comment {ref} still jammed") == (  # within the window it can be reopened
+        f"{ref} is resolved. If the problem is back, reopen it and the service desk will pick it up.",
+        "ok",
+    )
+    clock.advance(days=30)
     assert await _told(rob, f"comment {ref} still jammed") == (
         f"{ref} is resolved; raise a new request if the problem is back.",
         "conflict",

@@ -70,7 +70,10 @@ async def priority(ctx: Context, rest: str) -> Reply:
     if level.upper() not in PRIORITY_WORDS:
         raise UsageError(f"'{clip(level, 10)}' is not a priority; use P1, P2, P3 or P4.", "priority")
     t = await ctx.store.set_ticket_priority(ref, ctx.user.key, level.upper(), now=ctx.clock())
-    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is now {t.priority}; the SLA target is {until(t.sla_due, ctx.now)}.")
+    return Reply(
+        tone=Tone.SUCCESS,
+        text=f"{t.ref} is now {t.priority}; the SLA target is {until(t.sla_due, ctx.now)}. {t.requester_name} has been told.",
+    )
 
 
 async def waiting(ctx: Context, rest: str) -> Reply:

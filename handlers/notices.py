@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.formatting import local_time
 from handlers.reply import Reply, Tone
-from handlers.ticket_cards import ticket_card
+from handlers.ticket_cards import PRIORITY_WORDS, ticket_card
 from storage.enums import NoticeKind
 from storage.records import NotificationRecord, TicketRecord
 
@@ -17,6 +18,7 @@ NOTICE_TITLE = {
     NoticeKind.ASSIGNED: "Your request is being handled",
     NoticeKind.WAITING: "We need something from you",
     NoticeKind.RESOLVED: "Resolved",
+    NoticeKind.PRIORITY: "Priority changed",
     NoticeKind.REOPENED: "Reopened",
     NoticeKind.WITHDRAWN: "Withdrawn",
 }
@@ -39,6 +41,12 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
         return (
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
             f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG"
+        )
+    if notice.kind == NoticeKind.PRIORITY:
+        new = notice.payload.get("new", ticket.priority)
+        return (
+            f"{by} changed {ticket.ref} “{ticket.summary}” from {notice.payload.get('old', '?')} to {new}"
+            f" ({PRIORITY_WORDS.get(new, new)}); the target is now {local_time(ticket.sla_due)}."
         )
     if notice.kind == NoticeKind.REOPENED:
         return f"{by} reopened {ticket.ref} “{ticket.summary}”: {note}\nReply with: comment {ticket.ref} YOUR REPLY"

@@ -81,6 +81,7 @@ class NoticeKind(StrEnum):
     WAITING = "waiting"  # to the requester
     RESOLVED = "resolved"  # to the requester
     COMMENTED = "commented"  # to the assignee (requester commented) or the requester (the desk commented)
+    PRIORITY = "priority"  # to the requester: the desk changed the request's priority (and so its SLA target)
     REOPENED = "reopened"  # to the assignee (the requester reopened it) or the requester (the desk did)
     WITHDRAWN = "withdrawn"  # to the assignee: the requester withdrew the request
     # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):

@@ -243,6 +243,7 @@ def reprioritise(priority: str) -> DeskChange:
         old, ticket.priority = ticket.priority, priority
         ticket.sla_due = ticket.created_at + SLA_TARGETS[priority]
         record_event(s, ticket, actor, "priority", now, old=old, new=priority)
+        outbox.notify_requester(s, ticket, NoticeKind.PRIORITY, now, by=actor.display_name, old=old, new=priority)
 
     return change
 

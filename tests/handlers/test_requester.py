@@ -85,3 +85,12 @@ async def test_an_internal_note_is_for_the_desk_only(person, agent, seeded_store
     assert "ICT service desk" in await rob.say("note ICT-1 can I see this")
     said = await agent.say("comment ICT-1 Can you try the office Wi-Fi?")
     assert "Added to ICT-1. Rob has been told." in said
+
+
+async def test_a_priority_change_is_told_to_the_requester(person, agent, seeded_store):
+    rob = person("Rob")
+    await rob.say("support printer jammed")
+    said = await agent.say("priority ICT-1 P2")
+    assert "ICT-1 is now P2" in said and "Rob has been told." in said
+    [told] = [n for n in await _notices(seeded_store, "local:rob") if n.kind == "priority"]
+    assert (told.payload["old"], told.payload["new"], told.payload["by"]) == ("P3", "P2", "Alex")

@@ -151,7 +151,13 @@ async def test_ticket_lifecycle_with_audit_and_outbox(plan_store: Store):
     assert [e.kind for e in full.events] == ["created", "assigned", "priority", "waiting", "comment", "resolved"]
     assert [e.actor_key for e in full.events][:2] == ["local:rob", "local:alex"]
     kinds = [(k, ch) for k, ch, _state, _n in await plan_store.notification_states(t.ref)]
-    assert kinds == [("assigned", "local"), ("waiting", "local"), ("commented", "local"), ("resolved", "local")]
+    assert kinds == [
+        ("assigned", "local"),
+        ("priority", "local"),
+        ("waiting", "local"),
+        ("commented", "local"),
+        ("resolved", "local"),
+    ]
 
 
 async def test_triage_notices_only_for_configured_channels(engine, plan_store: Store):

@@ -41,7 +41,7 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from handlers import Assistant, Origin, Sender
-from storage import SLA_TARGETS, Store
+from storage import SlaPolicy, Store
 from storage import models as m
 from storage.db import create_engine, is_sqlite
 from storage.enums import ALL_COUNCILS, ActionStatus, Category, Priority, Rag, TicketStatus
@@ -315,7 +315,7 @@ def request_rows(
     for number, age in enumerate(ages, start=1):
         created = now - timedelta(seconds=age)
         priority = rng.choices(priorities, weights=[2, 13, 60, 25])[0].value
-        sla = SLA_TARGETS[priority]
+        sla = SlaPolicy().target(priority)  # as business time; near enough for filling
         # Recent requests are more likely still open: ~7% of all are open.
         is_open = rng.random() < (0.45 if age < 14 * 86400 else 0.055)
         who = rng.choice(staff)

@@ -106,7 +106,12 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
-        store = Store(engine, notify_channels=settings.notify_channels, stale_days=settings.stale_days)
+        store = Store(
+            engine,
+            notify_channels=settings.notify_channels,
+            stale_days=settings.stale_days,
+            sla=settings.sla_policy,
+        )
         if settings.seed_sample:
             await seed_sample_if_empty(store)
     except BaseException:

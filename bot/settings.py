@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_DATABASE_URL
+from storage.enums import Priority
+from storage.sla import SlaPolicy, parse_targets
 
 
 class Settings(BaseSettings):
@@ -53,6 +56,20 @@ class Settings(BaseSettings):
     slack_strategy_channel: str | None = Field(None, validation_alias="SLACK_STRATEGY_CHANNEL")
     teams_strategy_conversation: str | None = Field(None, validation_alias="ICTBOT_TEAMS_STRATEGY_CONVERSATION")
 
+    # The service desk's SLA clocks (storage/sla.py)
+    sla_targets: str = Field("P1=4h,P2=8h,P3=3d,P4=5d", validation_alias="ICTBOT_SLA_TARGETS")
+    sla_hours: str = Field("08:30-17:00", validation_alias="ICTBOT_SLA_HOURS")
+    sla_all_hours: str = Field("", validation_alias="ICTBOT_SLA_ALL_HOURS")
+
+    @property
+    def sla_policy(self) -> SlaPolicy:
+        return _sla_policy(self.sla_targets, self.sla_hours, self.sla_all_hours, self.timezone)
+
+    @model_validator(mode="after")
+    def _sla_readable(self) -> Settings:
+        self.sla_policy  # noqa: B018 - builds it: a target or hours that cannot be read stop start-up here
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -88,3 +105,19 @@ class Settings(BaseSettings):
         if self.teams_enabled:
             channels.append("teams")
         return tuple(channels)
+
+
+def _sla_policy(targets: str, hours: str, all_hours: str, timezone: str) -> SlaPolicy:
+    """The SLA policy the settings describe; ValueError saying what is wrong."""
+    opens, sep, closes = hours.partition("-")
+    try:
+        opening, closing = time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
+    except ValueError:
+        raise ValueError(f"{hours!r} is not opening hours like 08:30-17:00") from None
+    if not sep:
+        raise ValueError(f"{hours!r} is not opening hours like 08:30-17:00")
+    priorities = frozenset(p.strip().upper() for p in all_hours.split(",") if p.strip())
+    unknown = priorities - {p.value for p in Priority}
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))}: not a priority (P1 to P4)")
+    return SlaPolicy(parse_targets(targets), opening, closing, timezone, priorities)

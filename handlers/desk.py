@@ -35,7 +35,7 @@ async def queue(ctx: Context, rest: str) -> Reply:
     breached = sum(1 for t in rows if t.sla_state(ctx.now) == "breached")
     return Reply(
         title=title,
-        text=f"{plural(total, label + 'open request')}, by priority then age"
+        text=f"{plural(total, label + 'open request')}, by the time left on their SLA"
         + (f"; {breached} of these past their SLA" if breached else "")
         + ".",
         items=tuple(ticket_item(t, ctx.now, for_agent=True) for t in rows),

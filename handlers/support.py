@@ -79,7 +79,7 @@ async def raise_request(
         title=f"{t.ref} raised",
         text=(
             f"Thanks {ctx.user.display_name.split(' ')[0]}, I've logged {t.ref} as {t.category}, "
-            f"{t.priority} ({PRIORITY_WORDS[t.priority]}). The target is to resolve it within {sla_target(t.priority)} "
+            f"{t.priority} ({PRIORITY_WORDS[t.priority]}). The target is to resolve it within {sla_target(ctx.store.sla, t.priority)} "
             f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
         ),
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),

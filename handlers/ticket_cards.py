@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from handlers.formatting import clip, local_time, until, when
 from handlers.reply import Button, Field, Item, Reply
-from storage import SLA_TARGETS
+from storage import SlaPolicy
 from storage.records import TicketRecord
 
 PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
 SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}
 
 
-def sla_target(priority: str) -> str:
-    hours = SLA_TARGETS[priority].total_seconds() / 3600
-    return f"{int(hours)} hours" if hours < 48 else f"{int(hours // 24)} days"
+def sla_target(sla: SlaPolicy, priority: str) -> str:
+    """'8 working hours', '3 working days', or for a priority whose clock never stops, '4 hours'."""
+    written = sla.targets[priority].strip().lower()
+    amount, unit = f"{float(written[:-1]):g}", written[-1]
+    word = {"m": "minute", "h": "hour", "d": "day"}[unit]
+    working = "" if priority in sla.all_hours or unit == "m" else "working "
+    return f"{amount} {working}{word}{'' if amount == '1' else 's'}"
 
 
 def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:

@@ -20,11 +20,10 @@ from storage.records import (
 )
 from storage.refs import TicketRef, user_key
 from storage.service import Store
-from storage.tickets import SLA_TARGETS
+from storage.sla import SlaPolicy
 
 __all__ = [
     "NOTIFY_MAX_ATTEMPTS",
-    "SLA_TARGETS",
     "ActionRecord",
     "ActionUpdateRecord",
     "ChannelPostRecord",
@@ -34,6 +33,7 @@ __all__ = [
     "NotificationRecord",
     "Origin",
     "PermissionDenied",
+    "SlaPolicy",
     "StorageError",
     "Store",
     "ThemeRecord",

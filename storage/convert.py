@@ -104,6 +104,8 @@ def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> 
         updated_at=r.updated_at,
         resolved_at=r.resolved_at,
         sla_due=r.sla_due,
+        sla_paused_at=r.sla_paused_at,
+        sla_at_risk=r.sla_at_risk,
         events=tuple(
             TicketEventRecord(at=e.at, actor_key=e.actor_key, actor_name=e.actor_name, kind=e.kind, detail=e.detail)
             for e in events

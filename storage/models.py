@@ -169,6 +169,12 @@ class SupportRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sla_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When it becomes at risk (SlaPolicy.at_risk of its target used); moves with sla_due.
+    sla_at_risk: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: While it waits on the requester, when that began: its SLA clock is stopped (storage/sla.py).
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Business time it has waited on the requester so far, added to its target.
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The button press or form submission that raised it (one request per press, however often it arrives).
     submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 

@@ -198,6 +198,10 @@ class TicketRecord:
     resolved_at: datetime | None
     sla_due: datetime
     events: tuple[TicketEventRecord, ...] = ()
+    #: When its SLA clock stopped (it waits on the requester); None while the clock runs.
+    sla_paused_at: datetime | None = None
+    #: When it becomes at risk (in business time); None for requests raised before SLA clocks had one.
+    sla_at_risk: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -208,11 +212,16 @@ class TicketRecord:
         return self.status not in ("resolved", "closed")
 
     def sla_state(self, now: datetime) -> str:
-        """'met', 'breached', 'at risk' (under a quarter of the window left) or 'on track'."""
+        """'met', 'breached', 'paused' (waiting on the requester), 'at risk' (under a quarter of the window
+        left) or 'on track'."""
         if not self.is_open:
             return "met" if self.resolved_at and self.resolved_at <= self.sla_due else "breached"
+        if self.sla_paused_at is not None and self.sla_paused_at <= self.sla_due:
+            return "paused"
         if now > self.sla_due:
             return "breached"
+        if self.sla_at_risk is not None:
+            return "at risk" if now >= self.sla_at_risk else "on track"
         window = (self.sla_due - self.created_at).total_seconds()
         left = (self.sla_due - now).total_seconds()
         return "at risk" if window > 0 and left < window / 4 else "on track"

@@ -39,6 +39,7 @@ from storage.records import (
     UserRecord,
 )
 from storage.refs import TicketRef, user_key
+from storage.sla import SlaPolicy
 from storage.tickets import DeskChange
 from storage.uploads import UploadImport, UploadOptions
 from storage.users import UserCache
@@ -51,11 +52,20 @@ def utcnow() -> datetime:
 class Store:
     """Every public coroutine is one transaction. Records out; storage.errors for expected failures."""
 
-    def __init__(self, engine: AsyncEngine, *, notify_channels: Sequence[str] = (), stale_days: int = STALE_DAYS):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        notify_channels: Sequence[str] = (),
+        stale_days: int = STALE_DAYS,
+        sla: SlaPolicy | None = None,
+    ):
         """notify_channels: the channels (slack, teams) that want triage posts about new requests;
-        stale_days: how long an open action may go without an update before it is flagged."""
+        stale_days: how long an open action may go without an update before it is flagged; sla: how requests'
+        SLA clocks run (the desk's default hours and targets when not given)."""
         self.engine = engine
         self.stale_days = stale_days
+        self.sla = sla or SlaPolicy()
         self._read, self._write = session_factories(engine)
         self._new_requests = NewRequests(self._write)
         self.outbox = Outbox(notify_channels)
@@ -398,7 +408,7 @@ class Store:
             return tickets.created_rows(self.outbox, number, requester, new, now)
 
         made, _new = await self._new_requests.create(
-            requester_key, tickets.request_values(new, now), companions, submission_key=submission_key
+            requester_key, tickets.request_values(new, now, self.sla), companions, submission_key=submission_key
         )
         return ticket_record(made)
 
@@ -454,7 +464,7 @@ class Store:
     async def set_ticket_priority(
         self, ref: str | TicketRef, actor_key: str, priority: str, *, now: datetime | None = None
     ) -> TicketRecord:
-        return await self._desk_change(ref, actor_key, now, tickets.reprioritise(priority))
+        return await self._desk_change(ref, actor_key, now, tickets.reprioritise(priority, self.sla))
 
     async def set_ticket_waiting(
         self, ref: str | TicketRef, actor_key: str, note: str, *, now: datetime | None = None
@@ -465,7 +475,7 @@ class Store:
     async def resolve_ticket(
         self, ref: str | TicketRef, actor_key: str, note: str, *, now: datetime | None = None
     ) -> TicketRecord:
-        return await self._desk_change(ref, actor_key, now, tickets.resolve(note))
+        return await self._desk_change(ref, actor_key, now, tickets.resolve(note, self.sla))
 
     async def add_comment(
         self, ref: str | TicketRef, author_key: str, note: str, *, now: datetime | None = None
@@ -474,7 +484,7 @@ class Store:
         ticket = TicketRef.parse(ref)
         note = tickets.checked_comment(note)
         async with self._write.begin() as s:
-            return await tickets.add_comment(s, self.outbox, ticket, author_key, note, now or utcnow())
+            return await tickets.add_comment(s, self.outbox, ticket, author_key, note, now or utcnow(), self.sla)
 
     async def reopen_ticket(
         self, ref: str | TicketRef, actor_key: str, reason: str, *, now: datetime | None = None

@@ -19,14 +19,8 @@ from storage.outbox import Outbox
 from storage.records import Origin, TicketRecord
 from storage.refs import TicketRef
 from storage.schedule import local_day, working_days_between
+from storage.sla import SlaPolicy
 
-#: Time to resolve, by priority (calendar time; the service desk's published targets).
-SLA_TARGETS: dict[str, timedelta] = {
-    Priority.P1: timedelta(hours=4),
-    Priority.P2: timedelta(hours=8),
-    Priority.P3: timedelta(days=3),
-    Priority.P4: timedelta(days=5),
-}
 SUMMARY_MAX = 200
 #: One change the desk makes to an open request, inside the caller's transaction. It records its event
 #: and tells the requester; the caller stamps the request and tells the triage channels.
@@ -83,7 +77,7 @@ class NewRequest:
         checked_priority(self.priority)
 
 
-def request_values(new: NewRequest, now: datetime) -> dict:
+def request_values(new: NewRequest, now: datetime, sla: SlaPolicy) -> dict:
     """A new request's columns, but for its number and what comes from its requester (see new_requests.py)."""
     summary = new.summary
     return dict(
@@ -101,7 +95,9 @@ def request_values(new: NewRequest, now: datetime) -> dict:
         is_open=True,
         created_at=now,
         updated_at=now,
-        sla_due=now + SLA_TARGETS[new.priority],
+        sla_due=sla.due(now, new.priority),
+        sla_at_risk=sla.at_risk_from(now, new.priority),
+        sla_paused_seconds=0,
     )
 
 
@@ -171,7 +167,7 @@ async def of_requester(s: AsyncSession, requester_key: str, *, include_closed: b
 async def queue(
     s: AsyncSession, viewer_key: str, *, priority: str | None, assignee_key: str | None, unassigned: bool, limit: int
 ) -> tuple[list[TicketRecord], int]:
-    """Open requests by priority then age (oldest first), optionally narrowed to one priority, one
+    """Open requests by the time left on their SLA (those waiting on the requester last), optionally narrowed to one priority, one
     assignee (a person: any of their identities) or nobody's; and how many match in all. Agents only."""
     viewer = await s.scalar(select(m.User).where(m.User.key == viewer_key))
     if not _works_tickets(viewer):
@@ -184,7 +180,8 @@ async def queue(
         match.append(r.assignee_key.in_(await users.person_keys(s, assignee_key)))
     if unassigned:
         match.append(r.assignee_key.is_(None))
-    rows = (await s.scalars(select(r).where(*match).order_by(r.priority, r.created_at, r.id).limit(limit))).all()
+    by_time_left = (r.sla_paused_at.is_not(None), r.sla_due, r.id)  # waiting on the requester: last
+    rows = (await s.scalars(select(r).where(*match).order_by(*by_time_left).limit(limit))).all()
     total = await s.scalar(select(func.count()).select_from(r).where(*match))
     return [ticket_record(t) for t in rows], total
 
@@ -233,15 +230,16 @@ def assign(assignee_key: str | None) -> DeskChange:
     return change
 
 
-def reprioritise(priority: str) -> DeskChange:
-    """A new priority (and so a new SLA target, counted from when the request was raised)."""
+def reprioritise(priority: str, sla: SlaPolicy) -> DeskChange:
+    """A new priority (and so a new SLA target, counted from when the request was raised, in business time,
+    with the time it has waited on the requester added)."""
     priority = checked_priority(priority.upper())
 
     async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
         if ticket.priority == priority:
             raise Conflict("same_priority", TicketRef(ticket.id), current=priority)
         old, ticket.priority = ticket.priority, priority
-        ticket.sla_due = ticket.created_at + SLA_TARGETS[priority]
+        set_clock(ticket, sla)
         record_event(s, ticket, actor, "priority", now, old=old, new=priority)
         outbox.notify_requester(s, ticket, NoticeKind.PRIORITY, now, by=actor.display_name, old=old, new=priority)
 
@@ -254,16 +252,19 @@ def wait_for_requester(question: str) -> DeskChange:
 
     async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
         ticket.status = TicketStatus.WAITING.value
+        if ticket.sla_paused_at is None:
+            ticket.sla_paused_at = now  # the SLA clock stops until the requester answers
         record_event(s, ticket, actor, "waiting", now, note=note)
         outbox.notify_requester(s, ticket, NoticeKind.WAITING, now, by=actor.display_name, note=note)
 
     return change
 
 
-def resolve(resolution: str) -> DeskChange:
+def resolve(resolution: str, sla: SlaPolicy) -> DeskChange:
     note = _checked_text(resolution, "resolution")
 
     async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
+        resume_clock(ticket, sla, now)  # resolved while waiting: the wait does not count against the desk
         ticket.status = TicketStatus.RESOLVED.value
         ticket.is_open = False
         ticket.resolution = note
@@ -283,8 +284,31 @@ def checked_comment(note: str) -> str:
     return _checked_text(note, "comment")
 
 
+def resume_clock(ticket: m.SupportRequest, sla: SlaPolicy, now: datetime) -> None:
+    """The requester has answered: the business time waited is added to the target and the clock runs."""
+    if ticket.sla_paused_at is None:
+        return
+    waited = sla.between(ticket.sla_paused_at, now, ticket.priority)
+    ticket.sla_paused_seconds = int((ticket.sla_paused_seconds or 0) + waited.total_seconds())
+    ticket.sla_paused_at = None
+    set_clock(ticket, sla)
+
+
+def set_clock(ticket: m.SupportRequest, sla: SlaPolicy) -> None:
+    """Its due and at-risk times for its priority, from when it was raised, with the time it waited added."""
+    paused = timedelta(seconds=ticket.sla_paused_seconds or 0)
+    ticket.sla_due = sla.due(ticket.created_at, ticket.priority, paused)
+    ticket.sla_at_risk = sla.at_risk_from(ticket.created_at, ticket.priority, paused)
+
+
 async def add_comment(
-    s: AsyncSession, outbox: Outbox, ref: TicketRef, author_key: str, note: str, now: datetime
+    s: AsyncSession,
+    outbox: Outbox,
+    ref: TicketRef,
+    author_key: str,
+    note: str,
+    now: datetime,
+    sla: SlaPolicy,
 ) -> TicketRecord:
     """A comment on a request. From the requester (e.g. answering a question): the request goes back to
     the desk and the assignee is told. From the desk: the requester is told, where they raised it. The requester
@@ -294,6 +318,7 @@ async def add_comment(
         raise Conflict("closed_to_comments", ref, current=ticket.status)
     if ticket.status == TicketStatus.WAITING.value and from_requester:
         ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
+        resume_clock(ticket, sla, now)
     ticket.updated_at = now
     record_event(s, ticket, author, "comment", now, note=note)
     told = ticket.assignee_key if from_requester else ticket.requester_key

@@ -119,7 +119,7 @@ async def test_support_raises_request_with_guessed_category_and_sla(person):
     rob = person("Rob")
     reply = await rob.say("support I clicked a link in a phishing email")
     assert re.search(r"ICT-\d+ raised", reply)
-    assert "security incident" in reply and "P1" in reply and "4 hours" in reply
+    assert "security incident" in reply and "P1" in reply and "4 working hours" in reply
 
 
 async def test_support_without_text_returns_the_form(person):

@@ -135,11 +135,11 @@ async def test_ticket_lifecycle_with_audit_and_outbox(plan_store: Store):
         "local:rob", summary="  VPN   drops ", description="Every 5 minutes", category="network", origin=HERE, now=T0
     )
     assert t.ref == f"ICT-{t.number}" and t.summary == "VPN drops" and t.status == "new" and t.council == "Swale"
-    assert t.sla_due == T0 + timedelta(days=3)
+    assert t.sla_due == datetime(2019, 11, 6, 9, 0, tzinfo=UTC)  # 3 working days of 08:30-17:00 from Friday 09:00
     t = await plan_store.assign_ticket(t.ref, "local:alex", now=T0 + timedelta(minutes=5))
     assert (t.status, t.assignee_name) == ("assigned", "Alex Agent")
     t = await plan_store.set_ticket_priority(t.ref, "local:alex", "P2")
-    assert t.sla_due == T0 + timedelta(hours=8)
+    assert t.sla_due == T0 + timedelta(hours=8)  # 17:00 the same Friday
     t = await plan_store.set_ticket_waiting(t.ref, "local:alex", "Which wifi?")
     assert t.status == "waiting"
     t = await plan_store.add_comment(t.ref, "local:rob", "Home wifi")

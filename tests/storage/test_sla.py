@@ -1,0 +1,104 @@
+"""SLA clocks in business hours (08:30-17:00 Europe/London, England and Wales bank holidays off), paused while
+a request waits on the requester; targets and hours from settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from bot.settings import Settings
+from storage import SlaPolicy, Store
+from storage.records import Origin
+from storage.sla import parse_targets
+
+POLICY = SlaPolicy()
+HERE = Origin(platform="local", conversation="local:rob")
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_a_p2_raised_on_friday_at_four_is_due_on_monday_at_half_past_three():
+    friday = utc(2020, 11, 13, 16, 0)  # GMT: local time is UTC
+    assert POLICY.due(friday, "P2") == utc(2020, 11, 16, 15, 30)
+
+
+def test_weekends_bank_holidays_and_summer_time_are_counted_as_people_work():
+    # Thursday 24 December 2020, 16:00 GMT: Christmas, Boxing Day (moved to Monday 28) and the weekend are off.
+    assert POLICY.due(utc(2020, 12, 24, 16, 0), "P2") == utc(2020, 12, 29, 15, 30)
+    # In British Summer Time the desk opens at 07:30 UTC.
+    assert POLICY.due(utc(2021, 6, 1, 7, 0), "P1") == utc(2021, 6, 1, 11, 30)
+    # Raised in the evening: the clock starts when the desk opens.
+    assert POLICY.due(utc(2020, 11, 16, 19, 0), "P1") == utc(2020, 11, 17, 12, 30)
+    # Three working days of 8.5 hours.
+    assert POLICY.target("P3") == timedelta(hours=25.5)
+
+
+def test_business_time_between_two_moments():
+    assert POLICY.between(utc(2020, 11, 13, 16, 0), utc(2020, 11, 16, 9, 30), "P2") == timedelta(hours=2)
+    assert POLICY.between(utc(2020, 11, 14, 10, 0), utc(2020, 11, 15, 10, 0), "P2") == timedelta()
+
+
+def test_a_priority_may_run_around_the_clock():
+    policy = SlaPolicy(all_hours=frozenset({"P1"}))
+    assert policy.due(utc(2020, 11, 13, 16, 0), "P1") == utc(2020, 11, 13, 20, 0)
+    assert policy.due(utc(2020, 11, 13, 16, 0), "P2") == utc(2020, 11, 16, 15, 30)
+
+
+def test_targets_and_hours_come_from_settings_and_bad_ones_stop_start_up():
+    settings = Settings(_env_file=None, ICTBOT_SLA_TARGETS="P2=1d, p4=10d", ICTBOT_SLA_HOURS="09:00-17:00")
+    policy = settings.sla_policy
+    assert (policy.opens, policy.closes, policy.target("P2"), policy.target("P1")) == (
+        time(9),
+        time(17),
+        timedelta(hours=8),
+        timedelta(hours=4),
+    )
+    assert parse_targets("")["P3"] == "3d"
+    for bad, says in (
+        ({"ICTBOT_SLA_TARGETS": "P2=soon"}, "is not a target like 4h"),
+        ({"ICTBOT_SLA_TARGETS": "P9=4h"}, "is not like P2=8h"),
+        ({"ICTBOT_SLA_HOURS": "9 to 5"}, "is not opening hours like 08:30-17:00"),
+        ({"ICTBOT_SLA_HOURS": "17:00-08:30"}, "must close after it opens"),
+        ({"ICTBOT_SLA_ALL_HOURS": "P1,P7"}, "P7: not a priority"),
+    ):
+        with pytest.raises(ValueError, match=says):
+            Settings(_env_file=None, **bad)
+
+
+async def test_waiting_on_the_requester_stops_the_clock_and_their_answer_starts_it(store: Store):
+    await store.ensure_user("local:rob", "Rob")
+    await store.set_role("local:alex", "agent", True, display_name="Alex")
+    monday = utc(2020, 11, 16, 9, 0)
+    t = await store.create_ticket("local:rob", summary="VPN drops", priority="P2", origin=HERE, now=monday)
+    assert t.sla_due == utc(2020, 11, 16, 17, 0)
+    t = await store.set_ticket_waiting(t.ref, "local:alex", "Which Wi-Fi?", now=monday + timedelta(hours=1))
+    assert t.sla_state(utc(2020, 11, 17, 9, 0)) == "paused"
+    t = await store.add_comment(t.ref, "local:rob", "Home", now=utc(2020, 11, 17, 10, 0))  # Tuesday 10:00
+    # 7 business hours were left at 10:00 on Monday; they run from 10:00 on Tuesday.
+    assert (t.status, t.sla_due) == ("new", utc(2020, 11, 17, 17, 0))
+    assert t.sla_state(utc(2020, 11, 17, 12, 0)) == "on track"
+    assert t.sla_state(utc(2020, 11, 17, 15, 0)) == "at risk"  # three quarters of 8 business hours used
+    assert t.sla_state(utc(2020, 11, 17, 17, 1)) == "breached"
+    t = await store.set_ticket_priority(t.ref, "local:alex", "P1", now=utc(2020, 11, 17, 11, 0))
+    # 4 hours from Monday 09:00 plus the 8.5 hours it waited: Tuesday 13:00.
+    assert t.sla_due == utc(2020, 11, 17, 13, 0)
+
+
+async def test_the_queue_is_in_order_of_time_left_with_those_waiting_last(store: Store):
+    await store.ensure_user("local:rob", "Rob")
+    await store.set_role("local:alex", "agent", True, display_name="Alex")
+    monday = utc(2020, 11, 16, 9, 0)
+    p4 = await store.create_ticket("local:rob", summary="New mouse", priority="P4", origin=HERE, now=monday)
+    p3 = await store.create_ticket(
+        "local:rob", summary="Printer", priority="P3", origin=HERE, now=monday - timedelta(days=7)
+    )
+    p1 = await store.create_ticket("local:rob", summary="Server down", priority="P1", origin=HERE, now=monday)
+    waiting = await store.create_ticket(
+        "local:rob", summary="VPN", priority="P1", origin=HERE, now=monday - timedelta(hours=1)
+    )
+    await store.set_ticket_waiting(waiting.ref, "local:alex", "Which Wi-Fi?", now=monday)
+    rows, total = await store.queue("local:alex")
+    assert [t.ref for t in rows] == [p3.ref, p1.ref, p4.ref, waiting.ref] and total == 4

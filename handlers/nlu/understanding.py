@@ -74,6 +74,18 @@ class Interpretation:
         }
 
 
+def explained(seen: Interpretation) -> list[str]:
+    """The interpretation in lines a person can read: why the bot answered as it did."""
+    others = ", ".join(f"{i} {c:.2f}" for i, c in seen.alternatives[1:])
+    lines = [f"intent: {seen.intent} ({seen.confidence:.2f})" + (f"; then {others}" if others else "")]
+    if seen.category:
+        lines.append(f"category: {seen.category}, priority {seen.priority}")
+    for name, values in seen.as_dict().items():
+        if isinstance(values, list) and values and name != "alternatives":
+            lines.append(f"{name.replace('_', ' ')}: {', '.join(str(v) for v in values)}")
+    return lines
+
+
 def understand(text: str, *, today: date) -> Interpretation:
     """What `text` most likely means; `today` is the day relative dates ('by Friday') are counted from."""
     words = LEXICON.tokens(text)

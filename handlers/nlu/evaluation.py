@@ -18,6 +18,17 @@ MESSAGES = Path(__file__).with_name("data") / "messages.csv"
 #: The day relative dates are read from while measuring (dates do not decide an intent).
 MEASURED_ON = date(2021, 3, 1)
 REQUIRED = ("text", "intent", "category")
+#: Python source that prints the seconds and bytes of memory loading the understanding step takes, beyond
+#: the storage layer a server has loaded anyway; run it in a fresh interpreter (the tests and benchmarks do).
+LOAD_PROBE = """
+import datetime, time
+def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096
+import storage, handlers.vocabulary
+before, started = rss(), time.perf_counter()
+from handlers.nlu import understand
+understand('my vpn keeps dropping', today=datetime.date(2021, 3, 1))
+print(time.perf_counter() - started, rss() - before)
+"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -342,3 +342,9 @@ CATEGORY_CUES: tuple[Cue, ...] = (
         (2, _any("uniform", "idox", "crashes", "crashing", "freezing", "update", "error", "system")),
     ),
 )
+
+#: Naming a thing that can go wrong (a laptop, the VPN, Outlook) makes a message likelier to be a problem.
+INTENT_CUES += _cues(
+    REPORT_PROBLEM,
+    (1.5, "|".join(f"(?:{c.pattern.pattern})" for c in CATEGORY_CUES if c.label != Category.SECURITY.value)),
+)

@@ -154,5 +154,5 @@ def _ranked(scores: dict[str, float]) -> tuple[tuple[str, float], ...]:
     top = max(scores.values())
     weights = {intent: math.exp(score - top) for intent, score in scores.items()}
     total = sum(weights.values())
-    order = sorted(weights, key=lambda i: (-weights[i], i))
+    order = sorted(weights, key=lambda i: (-weights[i], i != UNKNOWN, i))  # a tie with 'unknown' is unknown
     return tuple((intent, round(weights[intent] / total, 3)) for intent in order[:RANKED])

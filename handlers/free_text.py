@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from handlers.formatting import clip
-from handlers.nlu import Interpretation
+from handlers.nlu import Details, Interpretation
 from handlers.nlu.rules import (
     ASK_MY_REQUESTS,
     GREETING,
@@ -51,23 +51,33 @@ class Run:
     rest: str = ""
 
 
-def command_for(seen: Interpretation, text: str) -> Run | None:
-    """The read-only command (or form) an intent asks for, with what the message names; None when the intent
+#: Intents that ask for a command needing nothing from the message.
+_PLAIN = {
+    "help": "help",
+    "whoami": "whoami",
+    "board": "board",
+    "queue": "queue",
+    "tickets": "tickets",
+    ASK_MY_REQUESTS: "tickets",
+}
+
+
+def command_for(intent: str, found: Details, text: str) -> Run | None:
+    """The read-only command (or form) `intent` asks for, with what the message names; None when the intent
     asks for no such command, or needs a detail the message does not give."""
-    found = seen.details
-    if seen.intent in ("help", "whoami", "board", "queue") or seen.intent in ("tickets", ASK_MY_REQUESTS):
-        return Run("tickets" if seen.intent == ASK_MY_REQUESTS else seen.intent)
-    if seen.intent == "status":
+    if intent in _PLAIN:
+        return Run(_PLAIN[intent])
+    if intent == "status":
         return Run("status", " ".join((*found.action_refs[:1], *found.councils[:1])))
-    if seen.intent == "actions":
+    if intent == "actions":
         scope = "mine" if _MINE.search(text) else (found.councils[0] if found.councils else "")
         state = "overdue" if _OVERDUE.search(text) else "flagged" if _FLAGGED.search(text) else ""
         return Run("actions", f"{scope} {state}".strip())
-    if seen.intent == "update":
+    if intent == "update":
         return Run("update", found.action_refs[0] if len(found.action_refs) == 1 else "")
-    if seen.intent == "ticket" and len(found.ticket_refs) == 1:
+    if intent == "ticket" and len(found.ticket_refs) == 1:
         return Run("ticket", str(found.ticket_refs[0]))
-    if seen.intent == "history" and len(found.action_refs) == 1:
+    if intent == "history" and len(found.action_refs) == 1:
         return Run("history", found.action_refs[0])
     return None
 
@@ -77,12 +87,13 @@ def decide(seen: Interpretation, parsed: Parsed, commands: Registry) -> Run | No
     in conversation)."""
     if seen.confidence < CONFIDENT or mistyped(parsed, commands, seen):
         return None
-    return command_for(seen, parsed.text)
+    return command_for(seen.intent, seen.details, parsed.text)
 
 
 def mistyped(parsed: Parsed, commands: Registry, seen: Interpretation) -> bool:
     """A short message whose first word is a command's, mistyped ('staus please'): suggest that command."""
-    short = len(parsed.text.split()) <= SHORT and seen.intent not in (GREETING, THANKS)
+    named = seen.details.ticket_refs or seen.details.action_refs  # 'ict 1' names a request
+    short = len(parsed.text.split()) <= SHORT and seen.intent not in (GREETING, THANKS) and not named
     everyday = parsed.first_word in COMMON or parsed.first_word in QUESTION_WORDS  # 'how' is not 'show'
     return short and not everyday and commands.closest(parsed.first_word) is not None
 
@@ -192,7 +203,7 @@ def _button(intent: str, seen: Interpretation, text: str) -> Button | None:
         return Button("Raise a request", "support", clip(text, BUTTON_VALUE))
     if intent == PROGRESS_UPDATE:
         return Button("Update an action", "update", seen.details.action_refs[0] if seen.details.action_refs else "")
-    run = command_for(Interpretation(intent, seen.confidence, seen.alternatives, seen.details), text)
+    run = command_for(intent, seen.details, text)
     return Button(_LABELS[run.command], run.command, run.rest) if run is not None else None
 
 

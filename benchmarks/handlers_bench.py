@@ -1,4 +1,5 @@
-"""Latency of `status`, `queue` and `support` through the handler layer, on a realistically full database.
+"""Latency of `status`, `queue` and `support` through the handler layer, on a realistically full database;
+first, the cost of the understanding step (handlers/nlu) on its own.
 
 Fills a fresh database with 6 themes / 500 actions, ~2,000 users (some agents) and 100,000 support
 requests (each with its 'created' ticket event), then calls Assistant.handle() sequentially, as a
@@ -27,6 +28,7 @@ import pstats
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +43,8 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from handlers import Assistant, Origin, Sender
+from handlers.nlu import understand
+from handlers.nlu.evaluation import LOAD_PROBE, MEASURED_ON, messages
 from storage import SlaPolicy, Store
 from storage import models as m
 from storage.db import create_engine, is_sqlite
@@ -53,6 +57,8 @@ BATCH = 5_000
 SEED = 20191125
 #: p99 targets in milliseconds, on SQLite (the issue's acceptance figures).
 TARGETS_MS = {"status": 5.0, "support": 10.0}
+#: The understanding step's targets: p99 per message (warm), and what loading it adds to a server's memory.
+UNDERSTAND_P99_MS, UNDERSTAND_MIB = 2.0, 40
 
 THEMES = (
     ("WF", "Enabling a modern and flexible workforce"),
@@ -518,6 +524,35 @@ async def profile(assistant: Assistant, call: Call, people: list[Person], n: int
     return "\n".join(line for line in out.getvalue().splitlines() if line.strip())
 
 
+def understanding_cost(rounds: int) -> None:
+    """The understanding step alone: load time and memory in a fresh interpreter, then p50/p99 per message over
+    the labelled set's evaluation part, first cold (each word seen for the first time) and then warm."""
+    found = subprocess.run([sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, check=True)
+    seconds, grown = found.stdout.split()
+    mib = int(grown) / 2**20
+    texts = [row.text for row in messages("eval")]
+    cold = []
+    for message in texts:
+        started = time.perf_counter()
+        understand(message, today=MEASURED_ON)
+        cold.append(time.perf_counter() - started)
+    warm = Result("understand", "understand")
+    for _ in range(rounds):
+        for message in texts:
+            started = time.perf_counter()
+            understand(message, today=MEASURED_ON)
+            warm.times.append(time.perf_counter() - started)
+    first = Result("understand", "understand", times=cold)
+    verdict = "PASS" if warm.pct(99) < UNDERSTAND_P99_MS and mib < UNDERSTAND_MIB else "MISS"
+    print(
+        f"\n=== understanding step: {len(texts)} evaluation messages x{rounds}\n"
+        f"load {float(seconds) * 1000:.0f} ms, memory +{mib:.1f} MiB (target < {UNDERSTAND_MIB} MiB); "
+        f"cold p50 {first.pct(50):.3f} ms p99 {first.pct(99):.3f} ms; "
+        f"warm p50 {warm.pct(50):.3f} ms p99 {warm.pct(99):.3f} ms max {max(warm.times) * 1000:.3f} ms "
+        f"(target p99 < {UNDERSTAND_P99_MS:g} ms): {verdict}"
+    )
+
+
 def describe(url: str) -> str:
     u = make_url(url)
     return u.render_as_string(hide_password=True) if u.password else str(u)
@@ -637,6 +672,7 @@ def main() -> None:
         choices=["status", "status RS-03", "tickets", "queue", "support"],
         help="cProfile this command even if it meets its target (repeatable); misses are always profiled",
     )
+    parser.add_argument("--understand-rounds", type=int, default=20, help="passes over the evaluation messages")
     parser.add_argument("--profile-iterations", type=int, default=200)
     parser.add_argument("--profile-top", type=int, default=15)
     args = parser.parse_args()
@@ -645,6 +681,7 @@ def main() -> None:
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
         f"CPU yardstick {cpu_yardstick_ms():.1f} ms (200k-iteration loop; lower is a faster CPU)"
     )
+    understanding_cost(args.understand_rounds)
     with tempfile.TemporaryDirectory(prefix="ictbot-bench-") as tmp:
         primary = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         if is_sqlite(primary):

@@ -33,8 +33,9 @@ def _channel_groups() -> list[CommandGroup]:
 
 def _cycle_groups() -> list[CommandGroup]:
     from bot.cycle_cli import COMMAND_GROUPS  # the strategy cycle: `ictbot board ...`, `ictbot jobs ...`
+    from bot.nlu_cli import COMMAND_GROUP as nlu_group  # `ictbot nlu ...`: the understanding step
 
-    return list(COMMAND_GROUPS)
+    return [*COMMAND_GROUPS, nlu_group]
 
 
 def configure_logging(level: str) -> None:

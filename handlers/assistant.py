@@ -7,19 +7,21 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from handlers import plan_upload, strategy, support
+from handlers import free_text, plan_upload, strategy, support
 from handlers.commands import ALL_COMMANDS
 from handlers.context import Context, UsageError
 from handlers.errors import new_error_id, sorry
-from handlers.formatting import clip, plural
+from handlers.formatting import plural
 from handlers.help import help_reply, welcome_reply
 from handlers.messages import Attachment, Origin, Sender
+from handlers.nlu import Interpretation, understand
+from handlers.nlu.rules import SECURITY_INCIDENT
 from handlers.parser import Parsed
 from handlers.problems import problem_text
 from handlers.registry import Command, Registry
 from handlers.reply import Button, Item, Reply, Tone
 from handlers.ticket_cards import ticket_item
-from handlers.vocabulary import EXPLICIT_REQUEST, PROBLEM, self_help_for
+from handlers.vocabulary import EXPLICIT_REQUEST
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, Store
 from storage.text import clean_text
 
@@ -109,7 +111,27 @@ class Assistant:
             command = self.commands["support"]
             run = (lambda ctx: command.run(ctx, "")) if not body else (lambda ctx: support.raise_request(ctx, body))
             return await self._run("support", sender, origin, run, command, submission=submission)
-        return await self._run("conversation", sender, origin, lambda ctx: self._conversation(ctx, parsed))
+        return await self._free_text(parsed, sender, origin, submission)
+
+    async def _free_text(self, parsed: Parsed, sender: Sender, origin: Origin, submission: str | None) -> Outcome:
+        """A message that is not a command, as it was understood: a security incident is raised at once, a
+        clear request for a read-only command runs it, anything else is answered in conversation."""
+        seen = understand(parsed.text, today=self.clock().date())
+        if seen.intent == SECURITY_INCIDENT and seen.confidence >= free_text.CONFIDENT:
+            command = self.commands["support"]
+            return await self._run(
+                command.name,
+                sender,
+                origin,
+                lambda ctx: support.security_incident(ctx, parsed.text),
+                command,
+                submission=submission,
+            )
+        run = free_text.decide(seen, parsed, self.commands) if parsed.text.strip() else None
+        if run is not None and run.command in self.commands:
+            command = self.commands[run.command]
+            return await self._run(command.name, sender, origin, lambda ctx: command.run(ctx, run.rest), command)
+        return await self._run("conversation", sender, origin, lambda ctx: self._conversation(ctx, parsed, seen))
 
     async def click(
         self, action_id: str, value: str, sender: Sender, origin: Origin, *, submission: str | None = None
@@ -230,30 +252,10 @@ class Assistant:
             + ((Button("Update an action", "update"),) if actions or ctx.user.is_admin else ()),
         )
 
-    async def _conversation(self, ctx: Context, parsed: Parsed) -> Reply:
-        text = parsed.text.strip()
-        if not text:
+    async def _conversation(self, ctx: Context, parsed: Parsed, seen: Interpretation) -> Reply:
+        if not parsed.text.strip():
             return help_reply(self.commands, ctx.user)
-        if PROBLEM.search(text) or self_help_for(text):
-            help_ = self_help_for(text)
-            items = (
-                (Item(title=f"Self-help: {help_.topic}", text="\n".join(f"• {s}" for s in help_.steps)),)
-                if help_
-                else ()
-            )
-            return Reply(
-                title="Shall I raise a support request?",
-                text=f"It sounds like you have a problem: \u201c{clip(text, 200)}\u201d. "
-                "I can log it with the service desk now.",
-                items=items,
-                buttons=(Button("Create request", "support", clip(text, 1800), style="primary"),),
-            )
-        suggestion = self.commands.closest(parsed.first_word)
-        hint = f" Did you mean '{suggestion.name}'? {suggestion.usage_line}" if suggestion else ""
-        return Reply(
-            tone=Tone.WARNING,
-            text=f"I didn't understand \u201c{clip(text, 60)}\u201d.{hint} Type 'help' to see everything I can do.",
-        )
+        return free_text.conversation_reply(seen, parsed, self.commands, ctx.user.display_name.split(" ")[0])
 
 
 __all__ = ["Assistant", "Outcome"]

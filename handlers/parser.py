@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 # Leading mentions: Slack <@U123> / <@U123|name>, Teams <at>ICT</at>, typed @ICT or @ICT Assistant.
 _MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|@ict(?:\s+assistant)?\b|@\S+)[\s,:]*", re.I)
-_PREFIX = re.compile(r"^\s*/?ict\b[\s,:]*", re.IGNORECASE)
+# "ict status", "/ict status"; not the ICT of a request reference ("ict-1", "ict 12").
+_PREFIX = re.compile(r"^\s*/?ict\b(?![-\s]*\d)[\s,:]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
+from handlers.nlu import guess
 from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
-from handlers.vocabulary import guess_category
 from storage import Conflict, InvalidInput, TicketRecord, TicketRef
 from storage.enums import Category, Priority
 from storage.tickets import may_reopen
@@ -52,9 +54,9 @@ async def raise_request(
             "Please shorten it (attach logs to the request later if the desk asks for them).",
             "support",
         )
-    guessed_category, guessed_priority = guess_category(text if summary is None else f"{summary} {text}")
-    category = category or guessed_category.value
-    priority = priority or guessed_priority.value
+    guessed_category, guessed_priority = guess(text if summary is None else f"{summary} {text}")
+    category = category or guessed_category
+    priority = priority or guessed_priority
     first_line = (summary or text).strip().splitlines()[0] if (summary or text).strip() else text
     t = await ctx.store.create_ticket(
         ctx.user.key,
@@ -85,6 +87,22 @@ async def raise_request(
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
         buttons=(Button("View request", "ticket", t.ref),),
     )
+
+
+#: What to do at once about a security incident, while the service desk takes it up.
+SECURITY_STEPS = (
+    "Disconnect from the network now: turn off wifi or unplug the network cable. Leave the device switched on.",
+    "Don't delete the email or forward it to anyone: the service desk may need it as it is.",
+    "If you typed your password into a page, change it from another device and tell the desk.",
+    "A lost or stolen device: tell the desk when and where you last had it (and the police, if it was stolen).",
+    "Personal data sent to the wrong person: ask them to delete it, and tell your information governance team.",
+)
+
+
+async def security_incident(ctx: Context, text: str) -> Reply:
+    """A security incident told in conversation: raised at once at P1, with what to do now."""
+    raised = await raise_request(ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value)
+    return replace(raised, items=(Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS)),))
 
 
 def support_form(initial_description: str = "") -> Reply:

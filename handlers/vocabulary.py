@@ -1,4 +1,5 @@
-"""Words people use: theme synonyms, request categories, problem-sounding phrases and self-help."""
+"""Words people use: theme synonyms, problem-sounding phrases and self-help. (A problem's category and priority
+are read by the understanding step: handlers.nlu.guess.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import date
 
 from pydantic_core import PydanticCustomError
 
-from storage.enums import Category, Priority
 from storage.plan_fields import COUNCILS
 from storage.plan_fields import due as _plan_date
 
@@ -48,140 +48,8 @@ def date_of(word: str) -> date | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryRule:
-    category: Category
-    priority: Priority
-    pattern: re.Pattern[str]
-
-
 def _words(*words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
-
-
-#: First match wins, so the most urgent categories come first.
-CATEGORY_RULES: tuple[CategoryRule, ...] = (
-    CategoryRule(
-        Category.SECURITY,
-        Priority.P1,
-        _words(
-            "phishing",
-            "phish",
-            "virus",
-            "malware",
-            "ransomware",
-            "hacked",
-            "scam",
-            "suspicious (?:e-?mail|link)",
-            "clicked (?:a|on a|the) link",
-            "data breach",
-            "breach",
-            "compromised",
-            "spyware",
-            "trojan",
-        ),
-    ),
-    CategoryRule(
-        Category.ACCESS,
-        Priority.P3,
-        _words(
-            "password",
-            "passwords",
-            "locked out",
-            "lock(?:ed)? me out",
-            "log ?in",
-            "login",
-            "sign ?in",
-            "signin",
-            "account",
-            "mfa",
-            "2fa",
-            "authenticator",
-            "access denied",
-            "permissions?",
-            "can't access",
-            "cannot access",
-        ),
-    ),
-    CategoryRule(
-        Category.NETWORK,
-        Priority.P3,
-        _words("vpn", "wi-?fi", "wireless", "internet", "network", "connection", "broadband", "always on vpn"),
-    ),
-    CategoryRule(
-        Category.HARDWARE,
-        Priority.P3,
-        _words(
-            "laptop",
-            "screen",
-            "monitor",
-            "printer",
-            "printing",
-            "print",
-            "keyboard",
-            "mouse",
-            "dock",
-            "docking station",
-            "headset",
-            "charger",
-            "pc",
-            "desktop",
-            "scanner",
-            "webcam",
-            "battery",
-            "hardware",
-        ),
-    ),
-    CategoryRule(Category.EMAIL, Priority.P3, _words("outlook", "e-?mail", "mailbox", "calendar", "inbox")),
-    CategoryRule(
-        Category.TELEPHONY, Priority.P3, _words("phone", "telephone", "voicemail", "softphone", "mobile phone", "call")
-    ),
-    CategoryRule(
-        Category.SOFTWARE,
-        Priority.P3,
-        _words(
-            "software",
-            "install",
-            "installed",
-            "application",
-            "app",
-            "excel",
-            "word",
-            "licen[cs]e",
-            "crash",
-            "crashes",
-            "crashing",
-            "error",
-            "update",
-            "upgrade",
-            "program",
-        ),
-    ),
-)
-
-#: Words that raise an ordinary request to P2: many people affected or a service down.
-WIDESPREAD = _words(
-    "everyone",
-    "whole (?:office|team|floor|building)",
-    "all staff",
-    "nobody can",
-    "no one can",
-    "outage",
-    "is down",
-    "are down",
-    "service down",
-    "system down",
-)
-
-
-def guess_category(text: str) -> tuple[Category, Priority]:
-    for rule in CATEGORY_RULES:
-        if rule.pattern.search(text):
-            priority = rule.priority
-            if priority is not Priority.P1 and WIDESPREAD.search(text):
-                priority = Priority.P2
-            return rule.category, priority
-    return Category.OTHER, Priority.P2 if WIDESPREAD.search(text) else Priority.P3
 
 
 #: "raise a ticket: ...", "log a call about ...", "open a request for ..." create a request at once.

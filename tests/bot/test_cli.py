@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -292,3 +293,56 @@ def test_roll_forward_carries_unfinished_actions_and_keeps_their_history(ictbot)
     assert "Nothing to carry forward" in again.stdout
     bad = ictbot("plan", "roll-forward", "--from", "last year", "--to", "2020/21")
     assert bad.returncode == 2 and "plan years like 2019/20" in bad.stderr
+
+
+def test_nlu_prints_how_a_message_is_read(ictbot):
+    result = ictbot("nlu", "--today", "2021-03-01", "Priya here, RS-05 is now at 40% amber, done by Friday for SBC")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("intent: progress_update (")
+    for line in ("action refs: RS-05", "percentages: 40", "rag: amber", "councils: Swale", "dates: 2021-03-05"):
+        assert line in lines
+
+
+def test_nlu_json(ictbot):
+    result = ictbot(
+        "nlu", "--json", "--today", "2021-03-01", "urgent, meeting with the chief exec in 10 mins, laptop dead"
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert (seen["intent"], seen["category"], seen["priority"]) == ("report_problem", "hardware", "P2")
+    assert seen["alternatives"][0] == {"intent": "report_problem", "confidence": seen["confidence"]}
+    assert seen["urgency"] == ["urgent", "chief exec", "in 10 mins"]
+    assert json.loads(ictbot("nlu", "--json", "ict-1").stdout)["ticket_refs"] == ["ICT-1"]
+
+
+def test_nlu_eval_reports_accuracy_confusion_and_misses(ictbot, tmp_path):
+    labelled = tmp_path / "few.csv"
+    labelled.write_text(
+        "text,intent,category\n"
+        "I clicked a link in a dodgy email,security_incident,security incident\n"
+        "my printer is jammed,report_problem,hardware\n"
+        "thanks,greeting,\n",
+        encoding="utf-8",
+    )
+    result = ictbot("nlu", "--eval", str(labelled))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Intent accuracy 66.7% over 3 messages; category accuracy 100.0% over 2.")
+    assert "  greeting           0/1  0%" in out
+    assert "  security incident  1/1  100%" in out
+    assert "  greeting -> thanks: 1" in out
+    assert "[intent] expected greeting, got thanks (" in out
+
+
+def test_nlu_mistakes_are_one_clear_line(ictbot, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("message,label\nhi,greeting\n", encoding="utf-8")
+    result = ictbot("nlu", "--eval", str(bad))
+    assert result.returncode == 2
+    assert "needs the columns text, intent, category; missing: text, intent, category" in result.stderr
+    result = ictbot("nlu")
+    assert (result.returncode, result.stderr.startswith("ictbot: give a message to read")) == (2, True)
+    result = ictbot("nlu", "--today", "someday", "hello")
+    assert result.returncode == 2 and "'someday' is not a date" in result.stderr
+    assert ictbot("nlu", "--eval", str(tmp_path / "missing.csv")).returncode == 2

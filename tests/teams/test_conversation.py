@@ -65,9 +65,9 @@ async def test_a_trailing_mention_is_removed(teams):
 
 async def test_a_mention_in_the_middle_is_removed(teams):
     before = len(teams.connector.sent)
-    assert (await teams.post(mentioned(teams, SAM, "please <at>ICT Assistant</at> status"))).status == 201
+    assert (await teams.post(mentioned(teams, SAM, "please <at>ICT Assistant</at> wibble"))).status == 201
     [reply] = teams.connector.sent[before:]
-    assert "\u201cplease status\u201d" in reply.text  # what was typed, without the mention
+    assert "\u201cplease wibble\u201d" in reply.text  # what was typed, without the mention
     assert "ICT Assistant" not in reply.text and "<at>" not in reply.text
     await teams.post(mentioned(teams, SAM, "support <at>ICT Assistant</at> the printer on floor 2 is jammed"))
     [ticket] = await teams.runtime.store.my_tickets(SAM.key)

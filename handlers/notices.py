@@ -19,10 +19,18 @@ NOTICE_TITLE = {
     NoticeKind.WAITING: "We need something from you",
     NoticeKind.RESOLVED: "Resolved",
     NoticeKind.PRIORITY: "Priority changed",
+    NoticeKind.SLA_AT_RISK: "SLA at risk",
+    NoticeKind.SLA_BREACHED: "SLA breached",
     NoticeKind.REOPENED: "Reopened",
     NoticeKind.WITHDRAWN: "Withdrawn",
 }
-NOTICE_TONE = {NoticeKind.ASSIGNED: Tone.INFO, NoticeKind.WAITING: Tone.WARNING, NoticeKind.RESOLVED: Tone.SUCCESS}
+NOTICE_TONE = {
+    NoticeKind.ASSIGNED: Tone.INFO,
+    NoticeKind.WAITING: Tone.WARNING,
+    NoticeKind.RESOLVED: Tone.SUCCESS,
+    NoticeKind.SLA_AT_RISK: Tone.WARNING,
+    NoticeKind.SLA_BREACHED: Tone.ERROR,
+}
 
 
 def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
@@ -41,6 +49,13 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
         return (
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
             f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG"
+        )
+    if notice.kind in (NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED):
+        state = "is at risk of missing its SLA" if notice.kind == NoticeKind.SLA_AT_RISK else "has missed its SLA"
+        due = "is due" if notice.kind == NoticeKind.SLA_AT_RISK else "was due"
+        return (
+            f"{ticket.ref} “{ticket.summary}” ({ticket.priority}, {ticket.status}) {state}: it {due} by "
+            f"{local_time(ticket.sla_due)}.\nSee it with: ticket {ticket.ref}"
         )
     if notice.kind == NoticeKind.PRIORITY:
         new = notice.payload.get("new", ticket.priority)

@@ -21,12 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
-from storage import owners, schedule
+from storage import owners, schedule, sla_alerts
 from storage.enums import ActionStatus, NoticeKind, Rag
 from storage.outbox import Outbox
 
-CHECKIN, REMINDER, STALE, DIGEST = "checkin", "reminder", "stale", "digest"
-JOBS: tuple[str, ...] = (CHECKIN, REMINDER, STALE, DIGEST)
+CHECKIN, REMINDER, STALE, DIGEST, SLA = "checkin", "reminder", "stale", "digest", "sla"
+JOBS: tuple[str, ...] = (CHECKIN, REMINDER, STALE, DIGEST, SLA)
+#: How often the service desk's SLA clocks are checked (storage/sla_alerts.py).
+SLA_EVERY = timedelta(minutes=15)
 #: An action in one of these is finished with: nobody is asked about it.
 CLOSED_STATUSES = (ActionStatus.COMPLETE.value, "carried forward")
 
@@ -62,6 +64,9 @@ async def due_times(s: AsyncSession, job: str, config: CycleConfig, start: datet
     """The due times of `job` in (start, end], oldest first."""
     if job == DIGEST:
         return list(schedule.daily(start, end, config.timezone))
+    if job == SLA:  # only the latest check matters: it looks at every request as it is then
+        latest = _sla_slot(end)
+        return [latest] if latest > start else []
     if job == STALE:
         return list(schedule.mondays(start, end, config.timezone))
     if job not in (CHECKIN, REMINDER):
@@ -72,10 +77,18 @@ async def due_times(s: AsyncSession, job: str, config: CycleConfig, start: datet
 
 async def next_due(s: AsyncSession, job: str, config: CycleConfig, after: datetime) -> datetime | None:
     """The first due time of `job` after `after` (None: no Board meeting far enough ahead)."""
+    if job == SLA:
+        return _sla_slot(after) + SLA_EVERY
     if job in (DIGEST, STALE):
         return schedule.next_daily(after, config.timezone, monday_only=job == STALE)
     boards = await _boards(s, from_day=schedule.local_day(after, config.timezone))
     return min((due for b in boards if (due := _board_due(config, job, b.on)) > after), default=None)
+
+
+def _sla_slot(moment: datetime) -> datetime:
+    """The last quarter hour at or before `moment`."""
+    epoch = datetime(2000, 1, 1, tzinfo=moment.tzinfo)
+    return moment - (moment - epoch) % SLA_EVERY
 
 
 # ------------------------------------------------------------ what
@@ -257,4 +270,6 @@ async def notices(
         return await stale_notices(s, outbox, config, due_at)
     if job == DIGEST:
         return await digest_notices(s, outbox, config, due_at)
+    if job == SLA:
+        return await sla_alerts.notices(s, outbox, due_at)
     raise ValueError(f"unknown job {job!r}")

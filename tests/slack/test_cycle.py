@@ -150,3 +150,37 @@ async def test_status_by_council_and_by_plan_year_from_slack(cycle_workspace):
     assert "for 2020/21" in year and "5 actions" in year
     only_swale = texts((await ws.ict("actions swale", user="UJANE"))["blocks"])
     assert "WF-01" in only_swale and "RS-01" in only_swale  # RS-01 is shared by all three councils
+
+
+async def test_sla_at_risk_then_breached_reach_the_assignee_and_the_triage_post_once_each(cycle_workspace):
+    from storage.records import Origin
+
+    ws = cycle_workspace
+    friday = datetime(2020, 11, 13, 16, 0, tzinfo=UTC)  # GMT
+    await ws.store.ensure_user("slack:UROB", "Rob Requester")
+    here = Origin(platform="slack", conversation="DROB")
+    t = await ws.store.create_ticket("slack:UROB", summary="VPN drops", priority="P2", origin=here, now=friday)
+    assert t.sla_due == datetime(2020, 11, 16, 15, 30, tzinfo=UTC)  # Monday 15:30: 8 business hours
+    await ws.make_agent("UALEX")
+    await ws.store.assign_ticket(t.ref, "slack:UALEX", now=friday)
+    await ws.settle()
+    ws.fake.calls.clear()
+
+    monday = datetime(2020, 11, 16, 13, 40, tzinfo=UTC)  # three quarters used at 13:30
+    [run] = await ws.runner.run_due(monday, ["sla"])
+    assert (run.result, run.outcome["at_risk"], run.outcome["breached"]) == ("sent", 1, 0)
+    assert await ws.runner.run_due(monday, ["sla"]) == []  # the same time again: nothing
+    await ws.settle()
+    [dm] = [c for c in ws.fake.of("chat.postMessage") if c.args["channel"] == "DALEX"]
+    assert "ICT-1 “VPN drops” (P2, assigned) is at risk of missing its SLA" in dm.args["text"]
+    [triage] = ws.fake.of("chat.update")  # the triage post, refreshed in place (its SLA line as at now)
+    assert "*SLA*" in texts(triage.args["blocks"])
+
+    later = datetime(2020, 11, 16, 15, 50, tzinfo=UTC)
+    [run] = await ws.runner.run_due(later, ["sla"])
+    assert (run.outcome["at_risk"], run.outcome["breached"]) == (0, 1)
+    [run] = await ws.runner.run_due(later + timedelta(minutes=15), ["sla"])
+    assert run.outcome == {"at_risk": 0, "breached": 0, "notices": 0}
+    await ws.settle()
+    dms = [c.args["text"] for c in ws.fake.of("chat.postMessage") if c.args["channel"] == "DALEX"]
+    assert len(dms) == 2 and "has missed its SLA" in dms[1]

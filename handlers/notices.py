@@ -85,6 +85,18 @@ def person_notice(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
     )
 
 
+#: Triage notices that are also said in the triage channel, as a message of their own (besides the refresh).
+DESK_ALERTS = frozenset({NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED})
+
+
+def desk_alert(notice: NotificationRecord, ticket: TicketRecord) -> Reply | None:
+    """What the triage channel is told about `notice` as a message of its own (an SLA at risk or breached),
+    beside the refresh of the request's triage post; None for notices that only refresh it."""
+    if notice.kind not in DESK_ALERTS:
+        return None
+    return person_notice(notice, ticket)
+
+
 def triage_post(notice: NotificationRecord, ticket: TicketRecord, now: datetime) -> Reply:
     """The desk's post of a request, with its buttons: titled "New request:" when it is first posted; the
     refreshes after later changes show the request as it now is."""

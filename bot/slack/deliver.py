@@ -25,7 +25,7 @@ from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.cycle import cycle_notice
-from handlers.notices import desk_not_reached, person_notice, triage_post
+from handlers.notices import desk_alert, desk_not_reached, person_notice, triage_post
 from handlers.reply import Reply
 from storage import NOTIFY_MAX_ATTEMPTS
 from storage.enums import NoticeKind
@@ -111,6 +111,12 @@ class SlackDeliverer:
         post = await self.bookkeeping.channel_post(ticket.ref, PLATFORM, TRIAGE)
         if post is not None:
             await self.client.chat_update(channel=post.conversation, ts=post.message_id, text=text, blocks=blocks)
+            alert = desk_alert(notice, ticket)
+            if alert is not None:  # said in the post's thread, and shown in the channel too
+                blocks, text = render_block_kit(alert)
+                await self.client.chat_postMessage(
+                    channel=post.conversation, thread_ts=post.message_id, reply_broadcast=True, text=text, blocks=blocks
+                )
             return
         if notice.kind != NoticeKind.NEW_REQUEST and not ticket.is_open:
             return  # never posted, and nothing left to triage

@@ -24,7 +24,7 @@ from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_
 from bot.teams.render import render_adaptive_card
 from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.cycle import STRATEGY_OWNER, cycle_notice
-from handlers.notices import person_notice, triage_post
+from handlers.notices import desk_alert, person_notice, triage_post
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
@@ -174,6 +174,10 @@ class TeamsDeliverer:
         message.id = post.message_id
         message.type = ActivityTypes.message
         await self._send(reference, lambda context: context.update_activity(message))
+        alert = desk_alert(notice, ticket)
+        if alert is not None:  # said in the triage conversation as a message of its own
+            said = MessageFactory.attachment(CardFactory.adaptive_card(CardJSON(render_adaptive_card(alert))))
+            await self._send(reference, lambda context: context.send_activity(said))
 
 
 def outside_the_server(settings, bookkeeping: Bookkeeping) -> TeamsDeliverer:

@@ -175,6 +175,8 @@ async def test_sla_at_risk_then_breached_reach_the_assignee_and_the_triage_post_
     assert "ICT-1 “VPN drops” (P2, assigned) is at risk of missing its SLA" in dm.args["text"]
     [triage] = ws.fake.of("chat.update")  # the triage post, refreshed in place (its SLA line as at now)
     assert "*SLA*" in texts(triage.args["blocks"])
+    [said] = [c for c in ws.fake.of("chat.postMessage") if c.args.get("thread_ts") == triage.args["ts"]]
+    assert said.args["reply_broadcast"] is True and "is at risk of missing its SLA" in said.args["text"]
 
     later = datetime(2020, 11, 16, 15, 50, tzinfo=UTC)
     [run] = await ws.runner.run_due(later, ["sla"])
@@ -184,3 +186,5 @@ async def test_sla_at_risk_then_breached_reach_the_assignee_and_the_triage_post_
     await ws.settle()
     dms = [c.args["text"] for c in ws.fake.of("chat.postMessage") if c.args["channel"] == "DALEX"]
     assert len(dms) == 2 and "has missed its SLA" in dms[1]
+    in_thread = [c.args["text"] for c in ws.fake.of("chat.postMessage") if c.args.get("thread_ts")]
+    assert len(in_thread) == 2 and "has missed its SLA" in in_thread[1]

@@ -146,3 +146,37 @@ async def test_status_by_council_and_by_plan_year_from_teams(teams, validate_car
     year = await teams.say(JANE_USER, "status 2020/21")
     assert "for 2020/21" in year.text and "5 actions" in year.text
     assert "WF-01" in (await teams.say(JANE_USER, "actions swale")).text
+
+
+async def test_sla_at_risk_reaches_the_assignee_and_the_triage_conversation_once(teams, validate_card):
+    from storage.records import Origin
+
+    store = teams.runtime.store
+    sam, alex = TeamsUser("aad-sam", "Sam Smith"), TeamsUser("aad-alex", "Alex Agent")
+    await store.set_role(ADA.key, "admin", True, display_name=ADA.name)
+    await store.set_role(alex.key, "agent", True, display_name=alex.name)
+    desk = "19:desk@thread.tacv2"
+    assert (
+        "New support requests will be posted"
+        in (await teams.say(ADA, "teams set-triage", kind="channel", mention=True, conversation=desk)).text
+    )
+    await teams.say(alex, "whoami")  # Alex has a personal chat with the bot
+    await teams.say(sam, "whoami")
+    friday = datetime(2020, 11, 13, 16, 0, tzinfo=UTC)
+    here = Origin(platform="teams", conversation="a:personal-aad-sam")
+    t = await store.create_ticket(sam.key, summary="VPN drops", priority="P2", origin=here, now=friday)
+    await store.assign_ticket(t.ref, alex.key, now=friday)
+    await teams.runtime.outbox.drain()
+    before_desk, before_alex = len(teams.connector.sent_to(desk)), len(teams.connector.sent_to("a:personal-aad-alex"))
+
+    monday = datetime(2020, 11, 16, 13, 40, tzinfo=UTC)
+    [run] = await _runner(teams).run_due(monday, ["sla"])
+    assert run.outcome["at_risk"] == 1
+    assert await _runner(teams).run_due(monday, ["sla"]) == []
+    await teams.runtime.outbox.drain()
+    [to_alex] = teams.connector.sent_to("a:personal-aad-alex")[before_alex:]
+    validate_card(to_alex.card)
+    assert "ICT-1 “VPN drops” (P2, assigned) is at risk of missing its SLA" in to_alex.text
+    [said] = teams.connector.sent_to(desk)[before_desk:]  # a message of its own beside the refreshed post
+    assert "is at risk of missing its SLA" in said.text
+    assert any(c.method == "PUT" for c in teams.connector.calls)  # the triage post refreshed in place

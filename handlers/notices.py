@@ -20,6 +20,7 @@ NOTICE_TITLE = {
     NoticeKind.RESOLVED: "Resolved",
     NoticeKind.PRIORITY: "Priority changed",
     NoticeKind.SLA_AT_RISK: "SLA at risk",
+    NoticeKind.REQUESTER_REPLIED: "The requester replied",
     NoticeKind.SLA_BREACHED: "SLA breached",
     NoticeKind.REOPENED: "Reopened",
     NoticeKind.WITHDRAWN: "Withdrawn",
@@ -49,6 +50,11 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
         return (
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
             f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG"
+        )
+    if notice.kind == NoticeKind.REQUESTER_REPLIED:
+        return (
+            f"{by} added to {ticket.ref} “{ticket.summary}”, which nobody is assigned: {note}\n"
+            f"Take it with: assign {ticket.ref}"
         )
     if notice.kind in (NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED):
         state = "is at risk of missing its SLA" if notice.kind == NoticeKind.SLA_AT_RISK else "has missed its SLA"
@@ -86,7 +92,7 @@ def person_notice(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
 
 
 #: Triage notices that are also said in the triage channel, as a message of their own (besides the refresh).
-DESK_ALERTS = frozenset({NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED})
+DESK_ALERTS = frozenset({NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED, NoticeKind.REQUESTER_REPLIED})
 
 
 def desk_alert(notice: NotificationRecord, ticket: TicketRecord) -> Reply | None:

@@ -83,6 +83,7 @@ class NoticeKind(StrEnum):
     COMMENTED = "commented"  # to the assignee (requester commented) or the requester (the desk commented)
     SLA_AT_RISK = "sla_at_risk"  # to the assignee and the triage channels, once: most of the target used
     SLA_BREACHED = "sla_breached"  # to the assignee and the triage channels, once: past its due time
+    REQUESTER_REPLIED = "requester_replied"  # to the triage channels: the requester added to an unassigned request
     PRIORITY = "priority"  # to the requester: the desk changed the request's priority (and so its SLA target)
     REOPENED = "reopened"  # to the assignee (the requester reopened it) or the requester (the desk did)
     WITHDRAWN = "withdrawn"  # to the assignee: the requester withdrew the request

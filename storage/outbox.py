@@ -73,10 +73,10 @@ class Outbox:
     def notify_requester(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, now, **payload) -> None:
         self.notify_person(s, ticket, kind, ticket.requester_key, now, **payload)
 
-    def notify_triage(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, now: datetime) -> None:
+    def notify_triage(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, now: datetime, **payload):
         """To every triage channel: a new request, or a change to one already posted."""
         for channel in self.notify_channels:
-            self.notify(s, ticket, kind, channel, None, now)
+            self.notify(s, ticket, kind, channel, None, now, **payload)
 
     def triage_rows(self, number: int, kind: NoticeKind, now: datetime) -> list[dict]:
         """notify_triage as rows, for the caller to insert."""

@@ -324,7 +324,10 @@ async def add_comment(
     told = ticket.assignee_key if from_requester else ticket.requester_key
     if told and told not in await users.person_keys(s, author.key):
         outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
-    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    if from_requester and not ticket.assignee_key:  # nobody has it: the desk hears in the triage channel
+        outbox.notify_triage(s, ticket, NoticeKind.REQUESTER_REPLIED, now, by=author.display_name, note=note)
+    else:
+        outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
     return ticket_record(ticket)
 
 

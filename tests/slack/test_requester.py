@@ -51,3 +51,16 @@ async def test_a_requester_withdraws_from_slack_and_the_assignee_hears(workspace
     assert any("withdrew ICT-1" in c.args["text"] for c in to_alex)
     refreshed = texts(workspace.fake.of("chat.update")[-1].args["blocks"])  # the triage post, in place
     assert "*Status*\nclosed" in refreshed and "Assign to me" not in refreshed
+
+
+async def test_a_requesters_reply_on_an_unassigned_request_is_said_in_the_triage_channel(workspace):
+    await workspace.ict("support printer jammed", user="UROB")
+    await workspace.settle()
+    [post] = workspace.fake.of("chat.postMessage")  # the triage post, to SLACK_SUPPORT_CHANNEL by name
+    ack = await workspace.ict("comment ICT-1 It is the one by the lifts", user="UROB")
+    assert "The service desk will see it in the queue." in texts(ack["blocks"])
+    await workspace.settle()
+    [said] = [c for c in workspace.fake.of("chat.postMessage") if c.args.get("thread_ts")]
+    channel_id = workspace.fake.channels[post.args["channel"]]  # the id Slack gave for that name
+    assert said.args["channel"] == channel_id and said.args["reply_broadcast"] is True
+    assert "Rob Requester added to ICT-1" in said.args["text"] and "assign ICT-1" in said.args["text"]

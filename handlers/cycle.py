@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from handlers.admin import choose_teams_conversation
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, day, long_day, plural
 from handlers.registry import Command, Who
@@ -20,10 +21,8 @@ from storage.records import BoardMeetingRecord, NotificationRecord
 
 log = logging.getLogger(__name__)
 
-TEAMS = "teams"
 #: The owner under which the Teams strategy conversation's reference is stored.
 STRATEGY_OWNER = "strategy"
-IN_THE_CHANNEL = "Type this in the team channel (or group chat) where the strategy digest should appear, mentioning me."
 #: How many coming meetings `board` lists.
 BOARD_LIST_LIMIT = 12
 HOW_TO_UPDATE = "Press Update beside an action, or type: update ACTION PERCENT [red|amber|green] NOTE"
@@ -91,15 +90,9 @@ async def _board_list(ctx: Context) -> Reply:
 
 async def set_strategy(ctx: Context, rest: str) -> Reply:
     """Typed by an admin, mentioning the bot, in the Teams channel where the strategy digest should appear."""
-    if ctx.origin.platform != TEAMS:
-        return Reply(
-            tone=Tone.WARNING, text=f"This chooses where Teams posts the strategy digest. In Teams: {IN_THE_CHANNEL}"
-        )
-    if ctx.origin.personal or ctx.origin.channel_reference is None:
-        return Reply(tone=Tone.WARNING, text=IN_THE_CHANNEL)
-    await ctx.store.save_conversation_reference(TEAMS, STRATEGY_OWNER, ctx.origin.channel_reference)
-    log.info("Teams strategy conversation set by %s", ctx.user.key)
-    return Reply(tone=Tone.SUCCESS, text="The daily strategy digest will be posted in this conversation.")
+    return await choose_teams_conversation(
+        ctx, STRATEGY_OWNER, "the strategy digest", "The daily strategy digest will be posted in this conversation."
+    )
 
 
 COMMANDS = (

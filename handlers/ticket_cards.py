@@ -6,6 +6,7 @@ from handlers.formatting import clip, local_time, until, when
 from handlers.reply import Button, Field, Item, Reply
 from storage import SlaPolicy
 from storage.records import TicketRecord
+from storage.sla import split_target
 
 PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
 SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}
@@ -13,8 +14,8 @@ SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "g
 
 def sla_target(sla: SlaPolicy, priority: str) -> str:
     """'8 working hours', '3 working days', or for a priority whose clock never stops, '4 hours'."""
-    written = sla.targets[priority].strip().lower()
-    amount, unit = f"{float(written[:-1]):g}", written[-1]
+    number, unit = split_target(sla.targets[priority])
+    amount = f"{number:g}"
     word = {"m": "minute", "h": "hour", "d": "day"}[unit]
     working = "" if priority in sla.all_hours or unit == "m" else "working "
     return f"{amount} {working}{word}{'' if amount == '1' else 's'}"

@@ -9,6 +9,7 @@ from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
     ChannelPostRecord,
+    JobRunRecord,
     NotificationRecord,
     Origin,
     ThemeRecord,
@@ -127,3 +128,16 @@ def notification_record(n: m.Notification) -> NotificationRecord:
 
 def channel_post_record(p: m.ChannelPost) -> ChannelPostRecord:
     return ChannelPostRecord(p.request_id, p.platform, p.purpose, p.conversation, p.message_id)
+
+
+def job_run_record(r: m.JobRun) -> JobRunRecord:
+    return JobRunRecord(
+        job=r.job,
+        due_at=r.due_at,
+        state=r.state,
+        claimed_by=r.claimed_by,
+        claimed_at=r.claimed_at,
+        lease_until=r.lease_until,
+        finished_at=r.finished_at,
+        outcome=dict(r.outcome or {}),
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
+from storage.convert import job_run_record
 from storage.records import JobRunRecord
 
 RUNNING, DONE, FAILED, SKIPPED = "running", "done", "failed", "skipped"
@@ -26,19 +27,6 @@ LEASE = timedelta(minutes=10)
 #: How long a failed run waits before it is tried again: doubling from the first to the most.
 RETRY_FIRST = timedelta(minutes=5)
 RETRY_MAX = timedelta(hours=2)
-
-
-def record(r: m.JobRun) -> JobRunRecord:
-    return JobRunRecord(
-        job=r.job,
-        due_at=r.due_at,
-        state=r.state,
-        claimed_by=r.claimed_by,
-        claimed_at=r.claimed_at,
-        lease_until=r.lease_until,
-        finished_at=r.finished_at,
-        outcome=dict(r.outcome or {}),
-    )
 
 
 def _this(job: str, due_at: datetime):
@@ -130,7 +118,7 @@ async def fail(s: AsyncSession, job: str, due_at: datetime, worker: str, now: da
 
 async def get(s: AsyncSession, job: str, due_at: datetime) -> JobRunRecord | None:
     found = await s.scalar(select(m.JobRun).where(*_this(job, due_at)))
-    return record(found) if found is not None else None
+    return job_run_record(found) if found is not None else None
 
 
 async def latest(s: AsyncSession, jobs: Sequence[str]) -> dict[str, JobRunRecord]:
@@ -144,13 +132,13 @@ async def latest(s: AsyncSession, jobs: Sequence[str]) -> dict[str, JobRunRecord
     rows = await s.scalars(
         select(m.JobRun).join(newest, (m.JobRun.job == newest.c.job) & (m.JobRun.due_at == newest.c.due_at))
     )
-    return {r.job: record(r) for r in rows.all()}
+    return {r.job: job_run_record(r) for r in rows.all()}
 
 
 async def runs_between(s: AsyncSession, job: str, start: datetime, end: datetime) -> list[JobRunRecord]:
     """The runs of `job` due in [start, end]."""
     rows = await s.scalars(select(m.JobRun).where(m.JobRun.job == job, m.JobRun.due_at.between(start, end)))
-    return [record(r) for r in rows.all()]
+    return [job_run_record(r) for r in rows.all()]
 
 
 async def set_outcome(s: AsyncSession, job: str, due_at: datetime, outcome: dict) -> None:

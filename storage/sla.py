@@ -18,8 +18,8 @@ from storage.schedule import DEFAULT_TIMEZONE, is_working_day
 DEFAULT_TARGETS = {Priority.P1.value: "4h", Priority.P2.value: "8h", Priority.P3.value: "3d", Priority.P4.value: "5d"}
 
 
-def _parse_target(text: str, day: timedelta) -> timedelta:
-    """'4h', '30m', '3d' (working days of the desk's hours), '1.5h'."""
+def split_target(text: str) -> tuple[float, str]:
+    """'4h' -> (4.0, 'h'), '1.5d' -> (1.5, 'd'): minutes, hours or working days; ValueError otherwise."""
     value, unit = text.strip()[:-1], text.strip()[-1:].lower()
     try:
         amount = float(value)
@@ -27,6 +27,12 @@ def _parse_target(text: str, day: timedelta) -> timedelta:
         amount = 0.0
     if amount <= 0 or not unit or unit not in "mhd":
         raise ValueError(f"'{text}' is not a target like 4h, 90m or 3d")
+    return amount, unit
+
+
+def _parse_target(text: str, day: timedelta) -> timedelta:
+    """'4h', '30m', '3d' (working days of the desk's hours), '1.5h'."""
+    amount, unit = split_target(text)
     return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": day * amount}[unit]
 
 

@@ -116,20 +116,22 @@ async def _raised_by(s: AsyncSession, ticket: m.SupportRequest | None, user: m.U
     return ticket.requester_key == user.key or ticket.requester_key in {u.key for u in await users.identities(s, user)}
 
 
-async def load_visible(s: AsyncSession, ref: TicketRef, user_key: str) -> tuple[m.SupportRequest, m.User, bool]:
+async def load_visible(
+    s: AsyncSession, ref: TicketRef, user_key: str
+) -> tuple[m.SupportRequest, m.User, frozenset[str]]:
     """A request its requester (from any of their identities), agents and admins may see; to anyone else it
-    does not exist. Also whether `user_key` is the requester's person."""
+    does not exist. Also the keys of `user_key`'s person (their identities), read once for the caller."""
     user = await users.by_key(s, user_key)
     ticket = await s.get(m.SupportRequest, ref.number)
-    own = await _raised_by(s, ticket, user)
-    if ticket is None or user is None or not (own or _works_tickets(user)):
+    keys = frozenset(u.key for u in await users.identities(s, user)) if user is not None else frozenset()
+    if ticket is None or user is None or not (ticket.requester_key in keys or _works_tickets(user)):
         raise NotFound("request", ref)
-    return ticket, user, own
+    return ticket, user, keys
 
 
 async def get(s: AsyncSession, ref: TicketRef, viewer_key: str, *, with_events: bool) -> TicketRecord:
     """A request as `viewer_key` may see it: internal notes only for the desk."""
-    ticket, viewer, _own = await load_visible(s, ref, viewer_key)
+    ticket, viewer, _keys = await load_visible(s, ref, viewer_key)
     events = ()
     if with_events:
         stmt = select(m.TicketEvent).where(m.TicketEvent.request_id == ref.number).order_by(m.TicketEvent.id)
@@ -313,7 +315,8 @@ async def add_comment(
     """A comment on a request. From the requester (e.g. answering a question): the request goes back to
     the desk and the assignee is told. From the desk: the requester is told, where they raised it. The requester
     may comment from any of their identities."""
-    ticket, author, from_requester = await load_visible(s, ref, author_key)
+    ticket, author, author_keys = await load_visible(s, ref, author_key)
+    from_requester = ticket.requester_key in author_keys
     if not ticket.is_open:
         raise Conflict("closed_to_comments", ref, current=ticket.status)
     if ticket.status == TicketStatus.WAITING.value and from_requester:
@@ -322,7 +325,7 @@ async def add_comment(
     ticket.updated_at = now
     record_event(s, ticket, author, "comment", now, note=note)
     told = ticket.assignee_key if from_requester else ticket.requester_key
-    if told and told not in await users.person_keys(s, author.key):
+    if told and told not in author_keys:
         outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
     if from_requester and not ticket.assignee_key:  # nobody has it: the desk hears in the triage channel
         outbox.notify_triage(s, ticket, NoticeKind.REQUESTER_REPLIED, now, by=author.display_name, note=note)
@@ -349,7 +352,8 @@ async def reopen(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str
     """The requester (from any identity) or the desk reopens a resolved request within the window: it goes
     back to the desk (to its assignee, if it had one), and the other side is told."""
     reason = _checked_text(reason, "reason")
-    ticket, actor, own = await load_visible(s, ref, actor_key)
+    ticket, actor, actor_keys = await load_visible(s, ref, actor_key)
+    own = ticket.requester_key in actor_keys
     if ticket.is_open:
         raise Conflict("still_open", ref, current=ticket.status)
     if ticket.status != TicketStatus.RESOLVED.value:
@@ -360,7 +364,7 @@ async def reopen(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str
     ticket.is_open, ticket.resolved_at, ticket.updated_at = True, None, now
     record_event(s, ticket, actor, "reopened", now, note=reason)
     told = ticket.assignee_key if own else ticket.requester_key
-    if told and told not in await users.person_keys(s, actor.key):
+    if told and told not in actor_keys:
         outbox.notify_person(s, ticket, NoticeKind.REOPENED, told, now, by=actor.display_name, note=reason)
     outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
     return ticket_record(ticket)
@@ -369,7 +373,8 @@ async def reopen(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str
 async def withdraw(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str, reason: str, now: datetime):
     """The requester (from any identity) no longer needs an open request: it is closed, the assignee is told
     and the triage posts show it. Nobody else may withdraw it (the desk resolves)."""
-    ticket, actor, own = await load_visible(s, ref, actor_key)
+    ticket, actor, actor_keys = await load_visible(s, ref, actor_key)
+    own = ticket.requester_key in actor_keys
     if not own:
         raise PermissionDenied("withdraw_request", "requester", ref=ref)
     if not ticket.is_open:
@@ -378,7 +383,7 @@ async def withdraw(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: s
     ticket.status, ticket.is_open, ticket.updated_at = TicketStatus.CLOSED.value, False, now
     ticket.resolution = "Withdrawn by the requester" + (f": {reason}" if reason else "")
     record_event(s, ticket, actor, "withdrawn", now, note=reason)
-    if ticket.assignee_key and ticket.assignee_key not in await users.person_keys(s, actor.key):
+    if ticket.assignee_key and ticket.assignee_key not in actor_keys:
         outbox.notify_person(
             s, ticket, NoticeKind.WITHDRAWN, ticket.assignee_key, now, by=actor.display_name, note=reason
         )

@@ -1,16 +1,12 @@
 """SLA clocks in business hours (08:30-17:00 Europe/London, England and Wales bank holidays off), paused while
-a request waits on the requester; targets and hours from settings."""
+a request waits on the requester (targets and hours from settings: tests/bot/test_sla_settings.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.settings import Settings
 from storage import SlaPolicy, Store
 from storage.records import Origin
-from storage.sla import parse_targets
 
 POLICY = SlaPolicy()
 HERE = Origin(platform="local", conversation="local:rob")
@@ -45,27 +41,6 @@ def test_a_priority_may_run_around_the_clock():
     policy = SlaPolicy(all_hours=frozenset({"P1"}))
     assert policy.due(utc(2020, 11, 13, 16, 0), "P1") == utc(2020, 11, 13, 20, 0)
     assert policy.due(utc(2020, 11, 13, 16, 0), "P2") == utc(2020, 11, 16, 15, 30)
-
-
-def test_targets_and_hours_come_from_settings_and_bad_ones_stop_start_up():
-    settings = Settings(_env_file=None, ICTBOT_SLA_TARGETS="P2=1d, p4=10d", ICTBOT_SLA_HOURS="09:00-17:00")
-    policy = settings.sla_policy
-    assert (policy.opens, policy.closes, policy.target("P2"), policy.target("P1")) == (
-        time(9),
-        time(17),
-        timedelta(hours=8),
-        timedelta(hours=4),
-    )
-    assert parse_targets("")["P3"] == "3d"
-    for bad, says in (
-        ({"ICTBOT_SLA_TARGETS": "P2=soon"}, "is not a target like 4h"),
-        ({"ICTBOT_SLA_TARGETS": "P9=4h"}, "is not like P2=8h"),
-        ({"ICTBOT_SLA_HOURS": "9 to 5"}, "is not opening hours like 08:30-17:00"),
-        ({"ICTBOT_SLA_HOURS": "17:00-08:30"}, "must close after it opens"),
-        ({"ICTBOT_SLA_ALL_HOURS": "P1,P7"}, "P7: not a priority"),
-    ):
-        with pytest.raises(ValueError, match=says):
-            Settings(_env_file=None, **bad)
 
 
 async def test_waiting_on_the_requester_stops_the_clock_and_their_answer_starts_it(store: Store):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, plural, until
+from handlers.nlu.details import action_refs
 from handlers.people import PERSON_HELP, person_named
-from handlers.problems import EXAMPLE_TICKET
+from handlers.problems import EXAMPLE_TICKET, problem_text
 from handlers.registry import Command, Place, Who
 from handlers.reply import Button, Field, Form, Input, InputKind, Reply, Tone, Visibility
 from handlers.support import LIST_LIMIT, _ref
 from handlers.ticket_cards import PRIORITY_WORDS, ticket_item
-from storage import TicketRef
+from storage import NotFound, TicketRef
 
 QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
 
@@ -104,6 +107,46 @@ async def note(ctx: Context, rest: str) -> Reply:
     return Reply(tone=Tone.SUCCESS, text=f"Internal note added to {t.ref}. Only the service desk can see it.")
 
 
+def action_ref_of(word: str) -> str:
+    """'rs3', 'RS-3' and 'rs-03' as the plan writes it: RS-03."""
+    found = action_refs(word)
+    return found[0] if found else word.upper()
+
+
+_ACTION_REF = re.compile(r"^[A-Za-z]{2,4}-?\d{1,3}$")
+
+
+async def _link(ctx: Context, rest: str, *, on: bool) -> Reply:
+    command = "link" if on else "unlink"
+    ref, target = _ref(rest, command)
+    target = target.strip()
+    if not _ACTION_REF.match(target):
+        raise UsageError(
+            f"Name the strategy action, like RS-03{'' if not target else f' (not {clip(target, 20)!r})'}.", command
+        )
+    action_ref = action_ref_of(target)
+    try:
+        t, action = await ctx.store.link_ticket_to_action(ref, action_ref, ctx.user.key, on=on, now=ctx.clock())
+    except NotFound as e:
+        if e.kind != "action":
+            raise
+        raise UsageError(problem_text(e, command), command) from None
+    if on:
+        return Reply(
+            tone=Tone.SUCCESS,
+            text=f"{t.ref} is linked to {action}. 'status {action}' lists its open requests.",
+        )
+    return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is no longer linked to {action}.")
+
+
+async def link(ctx: Context, rest: str) -> Reply:
+    return await _link(ctx, rest, on=True)
+
+
+async def unlink(ctx: Context, rest: str) -> Reply:
+    return await _link(ctx, rest, on=False)
+
+
 def resolve_form(ref: TicketRef) -> Reply:
     return Reply(
         title=f"Resolve {ref}",
@@ -170,6 +213,22 @@ COMMANDS = (
         aliases=("wait", "ask"),
         who=Who.AGENTS,
         offered=TEAM,
+    ),
+    Command(
+        "link",
+        link,
+        "link REF ACTION",
+        f"link {EXAMPLE_TICKET} RS-03",
+        "Tie a request to a strategy action (a failing system the action replaces)",
+        who=Who.AGENTS,
+    ),
+    Command(
+        "unlink",
+        unlink,
+        "unlink REF ACTION",
+        f"unlink {EXAMPLE_TICKET} RS-03",
+        "Untie a request from a strategy action",
+        who=Who.AGENTS,
     ),
     Command(
         "note",

@@ -79,6 +79,9 @@ def command_for(intent: str, found: Details, text: str) -> Run | None:
         return Run("ticket", str(found.ticket_refs[0]))
     if intent == "history" and len(found.action_refs) == 1:
         return Run("history", found.action_refs[0])
+    if intent == "where" and len(found.ticket_refs) == 1:  # only notes where they work: safe to act on
+        said = " ".join(w for w in (found.work_setting, found.councils[0] if len(found.councils) == 1 else None) if w)
+        return Run("where", f"{found.ticket_refs[0]} {said}") if said else None
     return None
 
 

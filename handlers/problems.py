@@ -57,6 +57,8 @@ _CONFLICT = {
     "closed": "{ref} is already {current}.",
     "closed_to_comments": "{ref} is {current}; raise a new request if the problem is back.",
     "already_assigned": "{ref} is already assigned to {current}.",
+    "already_linked": "{ref} is already linked to {current}.",
+    "not_linked": "{ref} is not linked to {current}.",
     "same_priority": "{ref} is already {current}.",
     "still_open": "{ref} is still open ({current}); add to it with: comment {ref} TEXT",
     "not_resolved": "{ref} is {current}, not resolved, so it can't be reopened. Raise a new request instead.",

@@ -8,11 +8,15 @@ from datetime import date
 from handlers.context import Context, UsageError
 from handlers.desk import resolve
 from handlers.formatting import clip, long_day
+from handlers.nlu.details import councils_and_places
+from handlers.nlu.details import work_setting as said_setting
 from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command
 from handlers.reply import Button, Reply, Tone
 from handlers.support import _ref, told
+from handlers.ticket_cards import SETTING_WORDS
 from storage import Conflict, PermissionDenied
+from storage.enums import WorkSetting
 from storage.tickets import REOPEN_WORKING_DAYS
 
 
@@ -50,6 +54,41 @@ async def withdraw(ctx: Context, rest: str) -> Reply:
     return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is withdrawn and closed. {told(t, ctx)}")
 
 
+#: Short answers to "where are you working?" beyond what the understanding step reads.
+_SETTING_WORDS = {
+    "home": WorkSetting.HOME,
+    "office": WorkSetting.OFFICE,
+    "council office": WorkSetting.OFFICE,
+    "borough": WorkSetting.BOROUGH,
+    "out": WorkSetting.BOROUGH,
+    "site": WorkSetting.BOROUGH,
+}
+
+
+async def whereabouts(ctx: Context, rest: str) -> Reply:
+    """The requester's council and where they are working, on a request, remembered for their next ones."""
+    ref, said = _ref(rest, "where")
+    words = " ".join(said.lower().split())
+    setting = (
+        _SETTING_WORDS.get(words)
+        or said_setting(words)
+        or next((_SETTING_WORDS[w] for w in words.split() if w in _SETTING_WORDS), None)
+    )
+    councils, _places = councils_and_places(said)
+    council = councils[0] if len(set(councils)) == 1 else None
+    if setting is None and council is None:
+        raise UsageError(
+            "Say where you are working (home, office or borough) or your council (Maidstone, Swale or "
+            "Tunbridge Wells).",
+            "where",
+        )
+    t = await ctx.store.set_whereabouts(ref, ctx.user.key, council=council, work_setting=setting, now=ctx.clock())
+    noted = ", ".join(w for w in (council, SETTING_WORDS.get(setting or "")) if w)
+    own = t.requester_key in ctx.user.person_keys
+    later = " I'll remember it for your next requests." if own else ""
+    return Reply(tone=Tone.SUCCESS, text=f"Thanks, noted on {t.ref}: {noted}.{later}")
+
+
 COMMANDS = (
     Command(
         "reopen",
@@ -66,5 +105,12 @@ COMMANDS = (
         f"withdraw {EXAMPLE_TICKET} Sorted it myself",
         "Withdraw a request you no longer need",
         aliases=("close",),
+    ),
+    Command(
+        "where",
+        whereabouts,
+        "where REF home|office|borough|COUNCIL",
+        f"where {EXAMPLE_TICKET} home",
+        "Say where you are working and your council, for a request",
     ),
 )

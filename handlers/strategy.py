@@ -294,12 +294,24 @@ async def _status_action(ctx: Context, ref: str, plan_year: str | None = None) -
         fields.insert(-4, Field("Start", day(a.start)))
     if a.proposed_due:
         fields.insert(-3, Field("Proposed due date", day(a.proposed_due) + " (waiting for an admin)"))
+    shown = len(history)
+    linked = await ctx.store.requests_linked_to(a.ref)
+    if linked:
+        fields.append(Field("Open support requests", str(len(linked))))
+    if linked and ctx.user.can_work_tickets:  # who raised what is for the desk to see
+        history = (
+            Item(
+                title=f"Linked requests ({len(linked)} open)",
+                text="\n".join(f"• {t.ref} {clip(t.summary, 80)} ({t.priority}, {t.status})" for t in linked[:10]),
+            ),
+            *history,
+        )
     return Reply(
         title=f"{a.ref} {a.title}",
         text=a.description or "",
         fields=tuple(fields),
         items=history,
-        footer="No updates yet." if not history else f"Last {len(history)} updates. 'history {a.ref}' for all.",
+        footer="No updates yet." if not shown else f"Last {shown} updates. 'history {a.ref}' for all.",
     )
 
 

@@ -7,12 +7,13 @@ from dataclasses import replace
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
 from handlers.nlu import guess
+from handlers.nlu.details import work_setting as said_setting
 from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from storage import Conflict, InvalidInput, TicketRecord, TicketRef
-from storage.enums import Category, Priority
+from storage.enums import Category, Council, Priority, WorkSetting
 from storage.tickets import may_reopen
 
 LIST_LIMIT = 20
@@ -33,7 +34,7 @@ def _ref(rest: str, command: str) -> tuple[TicketRef, str]:
 async def support(ctx: Context, rest: str) -> Reply:
     text = rest.strip()
     if not text:
-        return support_form()
+        return support_form(setting=ctx.user.work_setting)
     return await raise_request(ctx, text)
 
 
@@ -46,6 +47,7 @@ async def raise_request(
     priority: str | None = None,
     location: str = "",
     contact: str = "",
+    work_setting: str | None = None,
 ) -> Reply:
     text = text.strip()
     if len(text) > MAX_DESCRIPTION:
@@ -67,6 +69,7 @@ async def raise_request(
         origin=ctx.origin,
         location=location,
         contact=contact,
+        work_setting=work_setting or said_setting(f"{summary or ''} {text} {location}"),
         submission_key=ctx.submission,
         now=ctx.clock(),
     )
@@ -85,8 +88,30 @@ async def raise_request(
             f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
         ),
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
+        items=whereabouts_questions(t),
         buttons=(Button("View request", "ticket", t.ref),),
     )
+
+
+def whereabouts_questions(t: TicketRecord) -> tuple[Item, ...]:
+    """Asked once, when not known: the requester's council and where they are working (the desk reports by
+    both). The answer is remembered for their next requests."""
+    asked = []
+    if t.council is None:
+        asked.append(
+            Item(
+                title="Which council do you work for?",
+                buttons=tuple(Button(c.value, "where", f"{t.ref} {c.value}") for c in Council),
+            )
+        )
+    if t.work_setting is None:
+        asked.append(
+            Item(
+                title="Where are you working today?",
+                buttons=tuple(Button(label, "where", f"{t.ref} {w.value}") for w, label in SETTING_CHOICES.items()),
+            )
+        )
+    return tuple(asked)
 
 
 #: What to do at once about a security incident, while the service desk takes it up.
@@ -105,7 +130,15 @@ async def security_incident(ctx: Context, text: str) -> Reply:
     return replace(raised, items=(Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS)),))
 
 
-def support_form(initial_description: str = "") -> Reply:
+#: The work settings as the form and the buttons offer them.
+SETTING_CHOICES = {
+    WorkSetting.HOME: "At home",
+    WorkSetting.OFFICE: "In a council office",
+    WorkSetting.BOROUGH: "Out in the borough",
+}
+
+
+def support_form(initial_description: str = "", *, setting: str | None = None) -> Reply:
     form = Form(
         form_id="support",
         title="Ask ICT for help",
@@ -138,12 +171,21 @@ def support_form(initial_description: str = "") -> Reply:
                 placeholder="What happened, any error message, what you have tried",
             ),
             Input(
-                "location",
+                "work_setting",
                 "Where are you working?",
+                InputKind.CHOICE,
+                choices=tuple(Choice(label, w.value) for w, label in SETTING_CHOICES.items()),
+                required=False,
+                initial=setting,
+                placeholder="Choose one",
+            ),
+            Input(
+                "location",
+                "Which office or place?",
                 InputKind.TEXT,
                 required=False,
                 max_length=200,
-                placeholder="Home, Maidstone House, Swale House, Tunbridge Wells Town Hall...",
+                placeholder="Maidstone House, Swale House, Tunbridge Wells Town Hall, a site visit...",
             ),
             Input(
                 "contact",
@@ -179,6 +221,9 @@ async def submit_support_form(ctx: Context, values: dict[str, str], metadata: st
         errors["category"] = "Choose one of the listed categories."
     if priority and priority not in tuple(Priority):
         errors["priority"] = "Choose P1, P2, P3 or P4."
+    setting = (values.get("work_setting") or "").strip().lower() or None
+    if setting and setting not in tuple(WorkSetting):
+        errors["work_setting"] = "Choose at home, in a council office or out in the borough."
     if errors:
         return errors
     return await raise_request(
@@ -189,6 +234,7 @@ async def submit_support_form(ctx: Context, values: dict[str, str], metadata: st
         priority=priority,
         location=values.get("location") or "",
         contact=values.get("contact") or "",
+        work_setting=setting,
     )
 
 

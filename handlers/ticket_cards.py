@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.formatting import clip, local_time, until, when
 from handlers.reply import Button, Field, Item, Reply
 from storage import SlaPolicy
-from storage.records import TicketRecord
+from storage.records import Remark, TicketRecord
 from storage.sla import split_target
 
 PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
@@ -31,7 +31,15 @@ def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:
     )
 
 
-def ticket_fields(t: TicketRecord, now) -> tuple[Field, ...]:
+#: How a request's work setting is said (storage.enums.WorkSetting values).
+SETTING_WORDS = {"home": "at home", "office": "in a council office", "borough": "out in the borough"}
+
+
+def _remark(r: Remark, now) -> str:
+    return f"{clip(r.text, 300)} ({r.by}, {when(r.at, now)})"
+
+
+def ticket_fields(t: TicketRecord, now, *, for_agent: bool = False) -> tuple[Field, ...]:
     fields = [
         Field("Status", t.status),
         Field("Priority", f"{t.priority} ({PRIORITY_WORDS[t.priority]})"),
@@ -43,12 +51,22 @@ def ticket_fields(t: TicketRecord, now) -> tuple[Field, ...]:
             "SLA", f"{t.sla_state(now)}, " + (until(t.sla_due, now) if t.is_open else f"target {local_time(t.sla_due)}")
         ),
     ]
-    if t.location:
-        fields.append(Field("Working from", t.location))
+    setting = SETTING_WORDS.get(t.work_setting or "")
+    if t.location or setting:
+        fields.append(Field("Working from", ", ".join(w for w in (setting, t.location) if w)))
     if t.contact:
         fields.append(Field("Contact", t.contact))
+    if t.linked_actions:
+        fields.append(Field("Linked to", ", ".join(t.linked_actions)))
+    if t.incident_number is not None:
+        fields.append(Field("Part of", f"INC-{t.incident_number}"))
     if t.resolution:
         fields.append(Field("Resolution", t.resolution))
+    if t.latest_comment is not None:
+        label = "Requester replied" if for_agent and t.requester_replied_at is not None else "Latest comment"
+        fields.append(Field(label, _remark(t.latest_comment, now)))
+    if for_agent and t.latest_note is not None:
+        fields.append(Field("Internal note (desk only)", _remark(t.latest_note, now)))
     return tuple(fields)
 
 
@@ -56,17 +74,22 @@ def ticket_card(t: TicketRecord, now, *, for_agent: bool, title_prefix: str = ""
     return Reply(
         title=f"{title_prefix}{t.ref} {t.summary}",
         text=t.description if t.description and t.description != t.summary else "",
-        fields=ticket_fields(t, now),
+        fields=ticket_fields(t, now, for_agent=for_agent),
         buttons=agent_buttons(t) if for_agent else (),
     )
 
 
 def ticket_item(t: TicketRecord, now, *, for_agent: bool) -> Item:
     state = t.sla_state(now)
+    replied = (
+        f" · requester replied {when(t.requester_replied_at, now)}"
+        if for_agent and t.requester_replied_at is not None
+        else ""
+    )
     return Item(
         title=f"{t.ref} {clip(t.summary, 80)}",
         rag=SLA_RAG.get(state),
-        text=f"{t.priority} · {t.status} · {t.category} · raised {when(t.created_at, now)} by {t.requester_name}",
+        text=f"{t.priority} · {t.status} · {t.category} · raised {when(t.created_at, now)} by {t.requester_name}{replied}",
         fields=(Field("SLA", f"{state}, {until(t.sla_due, now)}"), Field("Assigned to", t.assignee_name or "nobody")),
         buttons=agent_buttons(t) if for_agent else (),
     )

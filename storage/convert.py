@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from storage import models as m
 from storage.records import (
@@ -12,6 +13,7 @@ from storage.records import (
     JobRunRecord,
     NotificationRecord,
     Origin,
+    Remark,
     ThemeRecord,
     TicketEventRecord,
     TicketRecord,
@@ -76,7 +78,14 @@ def user_record(u: m.User, other_keys: Iterable[str] = ()) -> UserRecord:
         is_admin=u.is_admin,
         is_lead=u.is_lead,
         other_keys=tuple(other_keys),
+        work_setting=u.work_setting,
     )
+
+
+def remark(stored: dict | None) -> Remark | None:
+    if not stored:
+        return None
+    return Remark(by=stored["by"], text=stored["text"], at=datetime.fromisoformat(stored["at"]))
 
 
 def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> TicketRecord:
@@ -107,6 +116,11 @@ def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> 
         sla_due=r.sla_due,
         sla_paused_at=r.sla_paused_at,
         sla_at_risk=r.sla_at_risk,
+        work_setting=r.work_setting,
+        latest_comment=remark(r.latest_comment),
+        latest_note=remark(r.latest_note),
+        requester_replied_at=r.requester_replied_at,
+        incident_number=r.incident_id,
         events=tuple(
             TicketEventRecord(at=e.at, actor_key=e.actor_key, actor_name=e.actor_name, kind=e.kind, detail=e.detail)
             for e in events

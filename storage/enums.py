@@ -12,6 +12,14 @@ class Council(StrEnum):
 ALL_COUNCILS: tuple[Council, ...] = tuple(Council)
 
 
+class WorkSetting(StrEnum):
+    """Where a requester was working when they asked: the desk report splits requests by it."""
+
+    HOME = "home"
+    OFFICE = "office"  # a council office
+    BOROUGH = "borough"  # out in the borough: site visits, depots, on the road
+
+
 class ActionStatus(StrEnum):
     NOT_STARTED = "not started"
     IN_PROGRESS = "in progress"

@@ -136,6 +136,8 @@ class User(Base):
     #: Strategy leads: told in the daily escalation digest when actions turn red, blocked or overdue.
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Where they last said they were working (WorkSetting), offered again on their next request.
+    work_setting: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class SupportRequest(Base):
@@ -177,6 +179,45 @@ class SupportRequest(Base):
     sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The button press or form submission that raised it (one request per press, however often it arrives).
     submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: Where the requester was working: home, office or borough (WorkSetting); None when not known.
+    work_setting: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: The latest public comment and the latest internal note, {"by", "text", "at"}, shown on the triage post.
+    latest_comment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    latest_note: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: Since when the requester's last word (a comment, a reopen) awaits an answer from the desk.
+    requester_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The major incident it is part of (INC-<id>); resolving the incident resolves it.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), nullable=True)
+
+
+class Incident(Base):
+    """A major incident (INC-<id>): one fault that many requests report. The desk announces it, links requests
+    to it, and resolving it resolves them all."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10))  # open, resolved
+    opened_by_key: Mapped[str] = mapped_column(String(200))
+    opened_by_name: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RequestActionLink(Base):
+    """A request tied to a strategy action (for example a failing legacy system the action replaces)."""
+
+    __tablename__ = "request_action_links"
+    __table_args__ = (UniqueConstraint("request_id", "action_id", name="uq_request_action_link"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TicketEvent(Base):

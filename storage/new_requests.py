@@ -123,6 +123,7 @@ class NewRequests:
                     council=user.council,
                     submission_key=p.submission_key,
                 )
+                row["work_setting"] = row.get("work_setting") or user.work_setting
                 new.append((i, row, user))
                 if p.submission_key:
                     claimed.add(p.submission_key)

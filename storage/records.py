@@ -138,6 +138,8 @@ class UserRecord:
     is_lead: bool = False
     #: The same person's other identities (users with the same verified email), by key.
     other_keys: tuple[str, ...] = ()
+    #: Where they last said they work (WorkSetting value), or None.
+    work_setting: str | None = None
 
     @property
     def person_keys(self) -> tuple[str, ...]:
@@ -177,6 +179,15 @@ class TicketEventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Remark:
+    """The latest public comment or internal note on a request, as its triage post shows it."""
+
+    by: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TicketRecord:
     number: int
     requester_key: str
@@ -202,6 +213,14 @@ class TicketRecord:
     sla_paused_at: datetime | None = None
     #: When it becomes at risk (in business time); None for requests raised before SLA clocks had one.
     sla_at_risk: datetime | None = None
+    #: Where the requester was working (WorkSetting value), or None when not known.
+    work_setting: str | None = None
+    latest_comment: Remark | None = None
+    latest_note: Remark | None = None  # internal: shown to the desk only
+    #: Since when the requester's last word awaits an answer from the desk; None when the desk has answered.
+    requester_replied_at: datetime | None = None
+    incident_number: int | None = None  # INC-<n> it is part of
+    linked_actions: tuple[str, ...] = ()  # strategy actions it is tied to (read with the request, not in lists)
 
     @property
     def ref(self) -> str:

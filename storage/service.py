@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, jobs, outbox, plan, tickets, uploads, users
+from storage import board, channels, cycle, jobs, links, outbox, plan, tickets, uploads, users
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
@@ -395,13 +395,14 @@ class Store:
         origin: Origin,
         location: str = "",
         contact: str = "",
+        work_setting: str | None = None,
         submission_key: str | None = None,
         now: datetime | None = None,
     ) -> TicketRecord:
         """A new request, with its first event and its outbox rows, written with any others raised at the same
         moment (storage/new_requests.py). submission_key: the button press or form submission that raised it;
         the same key again answers with the request it made then, and nothing new is written."""
-        new = tickets.NewRequest(summary, description, category, priority, origin, location, contact)
+        new = tickets.NewRequest(summary, description, category, priority, origin, location, contact, work_setting)
         now = now or utcnow()
 
         def companions(number: int, requester) -> list:
@@ -416,7 +417,8 @@ class Store:
         """The requester, agents and admins see a request; to anyone else it does not exist."""
         ticket = TicketRef.parse(ref)
         async with self._read() as s:
-            return await tickets.get(s, ticket, viewer_key, with_events=with_events)
+            found = await tickets.get(s, ticket, viewer_key, with_events=with_events)
+            return replace(found, linked_actions=await links.actions_of(s, ticket.number))
 
     async def get_tickets_unchecked(self, numbers: Iterable[int]) -> dict[int, TicketRecord]:
         """Several requests in one read, by number (missing ones left out); for delivering notifications."""
@@ -501,6 +503,37 @@ class Store:
         ticket = TicketRef.parse(ref)
         async with self._write.begin() as s:
             return await tickets.withdraw(s, self.outbox, ticket, actor_key, reason, now or utcnow())
+
+    async def set_whereabouts(
+        self,
+        ref: str | TicketRef,
+        actor_key: str,
+        *,
+        council: str | None = None,
+        work_setting: str | None = None,
+        now: datetime | None = None,
+    ) -> TicketRecord:
+        """The requester's council and where they were working, on the request (and, said by the requester,
+        remembered for their next ones). The requester or the desk may say."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            made = await tickets.set_whereabouts(
+                s, self.outbox, ticket, actor_key, council, work_setting, now or utcnow()
+            )
+        self._users.clear()
+        return made
+
+    async def link_ticket_to_action(
+        self, ref: str | TicketRef, action_ref: str, actor_key: str, *, on: bool = True, now: datetime | None = None
+    ) -> tuple[TicketRecord, str]:
+        """Tie a request to a strategy action (or, with on=False, untie it); the desk only."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            return await links.link(s, self.outbox, ticket, action_ref, actor_key, now or utcnow(), on=on)
+
+    async def requests_linked_to(self, action_ref: str, *, open_only: bool = True) -> list[TicketRecord]:
+        async with self._read() as s:
+            return await links.requests_of(s, action_ref, open_only=open_only)
 
     async def add_internal_note(
         self, ref: str | TicketRef, actor_key: str, note: str, *, now: datetime | None = None

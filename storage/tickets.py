@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models as m
 from storage import users
 from storage.convert import ticket_record
-from storage.enums import Category, NoticeKind, Priority, TicketStatus
+from storage.enums import Category, Council, NoticeKind, Priority, TicketStatus, WorkSetting
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from storage.outbox import Outbox
 from storage.records import Origin, TicketRecord
@@ -48,6 +48,16 @@ def record_event(s: AsyncSession, ticket: m.SupportRequest, actor: m.User, kind:
     s.add(m.TicketEvent(**event_row(ticket.id, actor, kind, now, **detail)))
 
 
+def remark(actor: m.User, text: str, now: datetime) -> dict:
+    """The latest comment or note as the request keeps it for its triage post."""
+    return {"by": actor.display_name, "text": text, "at": now.isoformat()}
+
+
+def desk_answered(ticket: m.SupportRequest) -> None:
+    """The desk has said something to the requester: nothing of theirs awaits an answer any more."""
+    ticket.requester_replied_at = None
+
+
 def event_row(number: int, actor: m.User, kind: str, now: datetime, **detail) -> dict:
     return dict(request_id=number, at=now, actor_key=actor.key, actor_name=actor.display_name, kind=kind, detail=detail)
 
@@ -67,14 +77,28 @@ class NewRequest:
     origin: Origin
     location: str
     contact: str
+    work_setting: str | None = None  # None: the requester's remembered one, if any
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "summary", " ".join(self.summary.split()))
+        checked_setting(self.work_setting)
         if not self.summary:
             raise InvalidInput("summary", "missing")
         if self.category not in tuple(Category):
             raise InvalidInput("category", "unknown", value=self.category, allowed=tuple(c.value for c in Category))
         checked_priority(self.priority)
+
+
+def checked_setting(setting: str | None) -> str | None:
+    if setting is not None and setting not in tuple(WorkSetting):
+        raise InvalidInput("work_setting", "unknown", value=setting, allowed=tuple(w.value for w in WorkSetting))
+    return setting
+
+
+def checked_council(council: str | None) -> str | None:
+    if council is not None and council not in tuple(Council):
+        raise InvalidInput("council", "unknown", value=council, allowed=tuple(c.value for c in Council))
+    return council
 
 
 def request_values(new: NewRequest, now: datetime, sla: SlaPolicy) -> dict:
@@ -91,6 +115,7 @@ def request_values(new: NewRequest, now: datetime, sla: SlaPolicy) -> dict:
         description=new.description.strip() or (summary if len(summary) > SUMMARY_MAX else ""),
         location=new.location.strip()[:200],
         contact=new.contact.strip()[:200],
+        work_setting=new.work_setting,
         status=TicketStatus.NEW.value,
         is_open=True,
         created_at=now,
@@ -257,6 +282,8 @@ def wait_for_requester(question: str) -> DeskChange:
         if ticket.sla_paused_at is None:
             ticket.sla_paused_at = now  # the SLA clock stops until the requester answers
         record_event(s, ticket, actor, "waiting", now, note=note)
+        ticket.latest_comment = remark(actor, note, now)
+        desk_answered(ticket)
         outbox.notify_requester(s, ticket, NoticeKind.WAITING, now, by=actor.display_name, note=note)
 
     return change
@@ -274,6 +301,7 @@ def resolve(resolution: str, sla: SlaPolicy) -> DeskChange:
         if ticket.assignee_key is None:
             ticket.assignee_key, ticket.assignee_name = actor.key, actor.display_name
         record_event(s, ticket, actor, "resolved", now, note=note)
+        desk_answered(ticket)
         outbox.notify_requester(s, ticket, NoticeKind.RESOLVED, now, by=actor.display_name, note=note)
 
     return change
@@ -324,6 +352,11 @@ async def add_comment(
         resume_clock(ticket, sla, now)
     ticket.updated_at = now
     record_event(s, ticket, author, "comment", now, note=note)
+    ticket.latest_comment = remark(author, note, now)
+    if from_requester:
+        ticket.requester_replied_at = ticket.requester_replied_at or now
+    else:
+        desk_answered(ticket)
     told = ticket.assignee_key if from_requester else ticket.requester_key
     if told and told not in author_keys:
         outbox.notify_person(s, ticket, NoticeKind.COMMENTED, told, now, by=author.display_name, note=note)
@@ -363,6 +396,8 @@ async def reopen(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: str
     ticket.status = TicketStatus.ASSIGNED.value if ticket.assignee_key else TicketStatus.NEW.value
     ticket.is_open, ticket.resolved_at, ticket.updated_at = True, None, now
     record_event(s, ticket, actor, "reopened", now, note=reason)
+    ticket.latest_comment = remark(actor, reason, now)
+    ticket.requester_replied_at = now if own else None
     told = ticket.assignee_key if own else ticket.requester_key
     if told and told not in actor_keys:
         outbox.notify_person(s, ticket, NoticeKind.REOPENED, told, now, by=actor.display_name, note=reason)
@@ -391,11 +426,40 @@ async def withdraw(s: AsyncSession, outbox: Outbox, ref: TicketRef, actor_key: s
     return ticket_record(ticket)
 
 
+async def set_whereabouts(
+    s: AsyncSession,
+    outbox: Outbox,
+    ref: TicketRef,
+    actor_key: str,
+    council: str | None,
+    setting: str | None,
+    now: datetime,
+) -> TicketRecord:
+    """The requester's council and where they were working, on their request; the requester's answer is also
+    remembered for their next requests. The requester (any identity) or the desk may say."""
+    checked_council(council)
+    checked_setting(setting)
+    ticket, actor, actor_keys = await load_visible(s, ref, actor_key)
+    own = ticket.requester_key in actor_keys  # or the desk: load_visible lets nobody else see it
+    if council:
+        ticket.council = council
+    if setting:
+        ticket.work_setting = setting
+    if own:
+        await users.remember_whereabouts(s, actor, council=council, setting=setting)
+    ticket.updated_at = now
+    said = ", ".join(w for w in (council, setting and f"working: {setting}") if w)
+    record_event(s, ticket, actor, "whereabouts", now, note=said, council=council, work_setting=setting)
+    outbox.notify_triage(s, ticket, NoticeKind.REQUEST_CHANGED, now)
+    return ticket_record(ticket)
+
+
 def internal_note(text: str) -> DeskChange:
     """A note for the desk only: kept on the request, shown on the triage post, never sent to the requester."""
     note = _checked_text(text, "internal_note")
 
     async def change(s: AsyncSession, outbox: Outbox, ticket: m.SupportRequest, actor: m.User, now: datetime):
         record_event(s, ticket, actor, "note", now, note=note, internal=True)
+        ticket.latest_note = remark(actor, note, now)
 
     return change

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
 from storage.convert import user_record
-from storage.enums import Role
+from storage.enums import Council, Role
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from storage.records import UserRecord
 from storage.refs import email_key
@@ -43,9 +43,31 @@ class UserCache:
         self._users.clear()
 
 
+#: Each partner council's email domain: a person's council, when no platform says it.
+COUNCIL_DOMAINS = {
+    "maidstone.gov.uk": Council.MAIDSTONE.value,
+    "swale.gov.uk": Council.SWALE.value,
+    "tunbridgewells.gov.uk": Council.TUNBRIDGE_WELLS.value,
+}
+
+
+def council_from_email(email: str | None) -> str | None:
+    """Maidstone for jane@maidstone.gov.uk (or a subdomain of it); None for any other address."""
+    domain = (email or "").rpartition("@")[2].lower()
+    for known, council in COUNCIL_DOMAINS.items():
+        if domain == known or domain.endswith("." + known):
+            return council
+    return None
+
+
 def profile(display_name: str, email: str | None, council: str | None) -> dict[str, str | None]:
-    """What a platform told us about a person; None where it told us nothing."""
-    return {"display_name": display_name or None, "email": email_key(email), "council": council or None}
+    """What a platform told us about a person; None where it told us nothing. A council not said is read from
+    a partner council's email domain."""
+    return {
+        "display_name": display_name or None,
+        "email": email_key(email),
+        "council": council or council_from_email(email),
+    }
 
 
 def is_current(user: UserRecord, wanted: dict[str, str | None]) -> bool:
@@ -102,6 +124,7 @@ async def _move_to(s: AsyncSession, user: m.User, email: str | None) -> None:
         for flag in ROLE_FLAGS.values():
             setattr(user, flag, False)
     user.email = email
+    user.council = user.council or council_from_email(email)
     await s.flush()
     _share_roles(await identities(s, user))
     await s.flush()
@@ -241,6 +264,15 @@ async def set_email(s: AsyncSession, key: str, email: str, actor_key: str | None
         raise NotFound("user", key)
     await _move_to(s, user, email)
     return await record(s, user)
+
+
+async def remember_whereabouts(s: AsyncSession, user: m.User, *, council: str | None, setting: str | None) -> None:
+    """What a person told us of their council and where they work, kept on each of their identities."""
+    for identity in await identities(s, user):
+        if council:
+            identity.council = council
+        if setting:
+            identity.work_setting = setting
 
 
 async def list_all(s: AsyncSession) -> list[UserRecord]:

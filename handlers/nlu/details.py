@@ -9,7 +9,7 @@ import re
 from datetime import date, timedelta
 
 from handlers.vocabulary import THEME_WORDS
-from storage.enums import Council
+from storage.enums import Council, WorkSetting
 from storage.plan_fields import COUNCILS, STATUS_WORDS
 from storage.refs import TicketRef
 
@@ -144,6 +144,41 @@ _DATE = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+
+
+#: Words that say where someone is working, by WorkSetting value; the first found wins.
+_SETTINGS = (
+    (
+        WorkSetting.HOME.value,
+        re.compile(
+            r"\b(wfh|(?:working |work )?(?:from|at) home|home (?:wifi|wi-fi|broadband|router|internet|office)|"
+            r"my (?:broadband|router|home))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        WorkSetting.BOROUGH.value,
+        re.compile(
+            r"\b(on site|site visits?|out in the borough|out and about|on the road|in the (?:car|van|field)|"
+            r"on a (?:visit|home visit|site visit|inspection)|at the depot|depot|on an inspection|off site)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        WorkSetting.OFFICE.value,
+        re.compile(
+            r"\b(in (?:the|our) office|at my desk|hot ?desk|meeting room|council chamber|reception|"
+            r"maidstone house|the gateway|swale house|town hall|(?:in|at) the civic centre|(?:on|in) the (?:\w+ )?floor)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def work_setting(text: str) -> str | None:
+    """Home, a council office or out in the borough, when the text says; None when it does not."""
+    found = [(m.start(), setting) for setting, pattern in _SETTINGS if (m := pattern.search(text))]
+    return min(found)[1] if found else None
 
 
 def dates(text: str, today: date) -> tuple[date, ...]:

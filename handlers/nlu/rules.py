@@ -161,6 +161,23 @@ INTENT_CUES: tuple[Cue, ...] = (
         (9, r"\bwithdraw\w*\b|\bfalse alarm\b|\bsorted it myself\b|\b(?:dont|no longer) need ticketref\b"),
         (8, _both(r"\bticketref\b", _any("cancel", "ignore", "scrap"))),
     ),
+    *_cues("link", (9, _both(r"\bticketref\b", r"(?:\blink\w*\b|\btie\b|\bbelongs with\b)"))),
+    *_cues(
+        "unlink",
+        (12, _both(r"\bticketref\b", r"(?:\bunlink\w*\b|\buntie\b|\bremove the link\b|\bnothing to do with\b)")),
+    ),
+    *_cues(
+        "where",
+        (9, r"^where ticketref\b"),
+        (
+            8,
+            _both(
+                r"\bticketref\b",
+                r"(?:\bi work for\b|\bmy council is\b|\bi(?:m| am|'m)? based (?:at|in)\b|"
+                r"\bi(?:m| am|'m) (?:working )?(?:from home|at home|in the office|out in the borough|working at)\b)",
+            ),
+        ),
+    ),
     *_cues(
         "note",
         (9, r"\binternal\b|\bprivate note\b|\bdesk only\b"),

@@ -48,6 +48,7 @@ class Details:
     places: tuple[str, ...] = ()
     dates: tuple[date, ...] = ()
     urgency: tuple[str, ...] = ()
+    work_setting: str | None = None  # home, office or borough (storage.enums.WorkSetting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class Interpretation:
             "alternatives": [{"intent": i, "confidence": c} for i, c in self.alternatives],
             "category": self.category,
             "priority": self.priority,
-            **{k: list(v) for k, v in found.items()},
+            **{k: list(v) if isinstance(v, tuple | list) else v for k, v in found.items()},
         }
 
 
@@ -83,6 +84,8 @@ def explained(seen: Interpretation) -> list[str]:
     for name, values in seen.as_dict().items():
         if isinstance(values, list) and values and name != "alternatives":
             lines.append(f"{name.replace('_', ' ')}: {', '.join(str(v) for v in values)}")
+    if seen.details.work_setting:
+        lines.append(f"working: {seen.details.work_setting}")
     return lines
 
 
@@ -137,6 +140,7 @@ def found_in(text: str, today: date) -> Details:
         places=places,
         dates=read.dates(plain, today),
         urgency=read.urgency_words(plain),
+        work_setting=read.work_setting(plain),
     )
 
 

@@ -44,7 +44,8 @@ async def test_support_form_is_filled_in_at_the_prompt_and_mistakes_asked_again(
         "",  # priority: default P3
         "",  # summary: missing -> asked again
         "Dock will not charge the laptop",  # description
-        "Swale House",  # location
+        "office",  # where they are working
+        "Swale House",  # which office
         "",  # contact
         "Dock not charging",  # summary, second time
         "quit",
@@ -54,7 +55,7 @@ async def test_support_form_is_filled_in_at_the_prompt_and_mistakes_asked_again(
     assert "summary: Give a short summary of the problem." in transcript
     assert "ICT-1 raised" in transcript and "hardware" in transcript
     t = await runtime.store.get_ticket("ICT-1", "local:rob")
-    assert (t.summary, t.location, t.priority) == ("Dock not charging", "Swale House", "P3")
+    assert (t.summary, t.location, t.priority, t.work_setting) == ("Dock not charging", "Swale House", "P3", "office")
     assert prompts[0] == "ict> " and prompts[-1] == "ict> "
 
 

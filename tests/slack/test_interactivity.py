@@ -26,7 +26,15 @@ async def test_support_with_no_text_opens_the_support_modal_after_an_empty_ack(w
     view = opened.args["view"]
     assert view["callback_id"] == "support"
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
-    assert [b["block_id"] for b in inputs] == ["category", "priority", "summary", "description", "location", "contact"]
+    assert [b["block_id"] for b in inputs] == [
+        "category",
+        "priority",
+        "summary",
+        "description",
+        "work_setting",
+        "location",
+        "contact",
+    ]
     assert all(b["element"]["action_id"] == b["block_id"] for b in inputs)
     description = next(b for b in inputs if b["block_id"] == "description")["element"]
     assert description["multiline"] is True and description["max_length"] <= 3000

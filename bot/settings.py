@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     jobs_grace_hours: float = Field(36.0, ge=0, validation_alias="ICTBOT_JOBS_GRACE_HOURS")
     timezone: str = Field("Europe/London", validation_alias="ICTBOT_TIMEZONE")
     slack_strategy_channel: str | None = Field(None, validation_alias="SLACK_STRATEGY_CHANNEL")
+    #: Where major incidents are announced to staff (besides the triage channel); unset: not announced there.
+    slack_announce_channel: str | None = Field(None, validation_alias="SLACK_ANNOUNCE_CHANNEL")
     teams_strategy_conversation: str | None = Field(None, validation_alias="ICTBOT_TEAMS_STRATEGY_CONVERSATION")
 
     # The service desk's SLA clocks (storage/sla.py)

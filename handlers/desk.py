@@ -13,7 +13,7 @@ from handlers.registry import Command, Place, Who
 from handlers.reply import Button, Field, Form, Input, InputKind, Reply, Tone, Visibility
 from handlers.support import LIST_LIMIT, _ref
 from handlers.ticket_cards import PRIORITY_WORDS, ticket_item
-from storage import NotFound, TicketRef
+from storage import IncidentRef, NotFound, TicketRef
 
 QUEUE_FILTERS = "P1, P2, P3, P4, mine or unassigned"
 
@@ -120,6 +120,13 @@ async def _link(ctx: Context, rest: str, *, on: bool) -> Reply:
     command = "link" if on else "unlink"
     ref, target = _ref(rest, command)
     target = target.strip()
+    if on and IncidentRef.looks_like(target):
+        t, i = await ctx.store.join_incident(ref, target, ctx.user.key, now=ctx.clock())
+        return Reply(
+            tone=Tone.SUCCESS,
+            text=f"{t.ref} is part of {i.ref} \u201c{i.title}\u201d ({plural(i.open_requests, 'open request')}). "
+            f"Resolving {i.ref} resolves it too.",
+        )
     if not _ACTION_REF.match(target):
         raise UsageError(
             f"Name the strategy action, like RS-03{'' if not target else f' (not {clip(target, 20)!r})'}.", command
@@ -217,9 +224,9 @@ COMMANDS = (
     Command(
         "link",
         link,
-        "link REF ACTION",
+        "link REF ACTION|INC-N",
         f"link {EXAMPLE_TICKET} RS-03",
-        "Tie a request to a strategy action (a failing system the action replaces)",
+        "Tie a request to a strategy action, or to a major incident",
         who=Who.AGENTS,
     ),
     Command(

@@ -21,6 +21,7 @@ _NOT_FOUND = {
     "notification": "No notification {key}.",
     "board_meeting": "There is no Board meeting on {key} on the list. Type 'board' to see them.",
     "plan_upload": "There is no plan file {key} waiting to be imported. " + SEND_AGAIN,
+    "incident": "There is no major incident {key}. Type 'incident' to see the open ones.",
 }
 _NEVER_SEEN = "No user {key}: nobody with that key has talked to the bot or been given a role."
 #: What to suggest next when a command finds nothing, by (command, kind of thing not found).
@@ -38,6 +39,10 @@ _INVALID = {
     ("rag", "unknown"): "RAG is red, amber or green.",
     ("ref", "malformed"): "'{value}' is not a request reference like " + str(EXAMPLE_TICKET) + ".",
     ("summary", "missing"): "A request needs a summary: say what is wrong.",
+    ("incident", "malformed"): "'{value}' is not an incident reference like INC-3.",
+    ("incident_title", "missing"): "Give the incident a title people will recognise.",
+    ("work_setting", "unknown"): "Say home, office or borough.",
+    ("council", "unknown"): "The councils are Maidstone, Swale and Tunbridge Wells.",
     ("category", "unknown"): "Unknown category '{value}'. Use one of: {allowed}.",
     ("priority", "unknown"): "Priority is P1, P2, P3 or P4.",
     ("assignee", "not_an_agent"): "Requests can only be assigned to ICT agents.",
@@ -58,6 +63,7 @@ _CONFLICT = {
     "closed_to_comments": "{ref} is {current}; raise a new request if the problem is back.",
     "already_assigned": "{ref} is already assigned to {current}.",
     "already_linked": "{ref} is already linked to {current}.",
+    "incident_resolved": "{current} is already resolved. If the problem is back, raise a new request.",
     "not_linked": "{ref} is not linked to {current}.",
     "same_priority": "{ref} is already {current}.",
     "still_open": "{ref} is still open ({current}); add to it with: comment {ref} TEXT",

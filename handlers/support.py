@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
@@ -11,8 +12,9 @@ from handlers.nlu.details import work_setting as said_setting
 from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
+from handlers.similar import same_problem
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
-from storage import Conflict, InvalidInput, TicketRecord, TicketRef
+from storage import Conflict, IncidentRecord, InvalidInput, TicketRecord, TicketRef
 from storage.enums import Category, Council, Priority, WorkSetting
 from storage.tickets import may_reopen
 
@@ -31,11 +33,75 @@ def _ref(rest: str, command: str) -> tuple[TicketRef, str]:
         raise UsageError(f"'{shown}' is not a request reference like {EXAMPLE_TICKET}.", command) from None
 
 
+#: Put before a description (by the "Raise a new request" button): raise it even though a like one is open.
+NEW_ANYWAY = "--new"
+#: A request raised this recently by the same person, still open and like the new one, is offered instead.
+SIMILAR_WITHIN = timedelta(hours=24)
+BUTTON_TEXT = 1800
+
+
 async def support(ctx: Context, rest: str) -> Reply:
     text = rest.strip()
     if not text:
         return support_form(setting=ctx.user.work_setting)
-    return await raise_request(ctx, text)
+    anyway = text.split(" ", 1)[0].lower() == NEW_ANYWAY
+    return await raise_request(ctx, text[len(NEW_ANYWAY) :] if anyway else text, check_similar=not anyway)
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A request as asked for, checked and with its category and priority decided."""
+
+    text: str
+    summary: str
+    category: str
+    priority: str
+
+
+def wanted(text: str, summary: str | None, category: str | None, priority: str | None) -> Wanted:
+    text = text.strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise UsageError(
+            f"That description is {len(text):,} characters; the limit is {MAX_DESCRIPTION:,}. "
+            "Please shorten it (attach logs to the request later if the desk asks for them).",
+            "support",
+        )
+    guessed_category, guessed_priority = guess(text if summary is None else f"{summary} {text}")
+    first_line = (summary or text).strip().splitlines()[0] if (summary or text).strip() else text
+    return Wanted(text, clip(first_line, 120), category or guessed_category, priority or guessed_priority)
+
+
+async def raise_ticket(
+    ctx: Context,
+    text: str,
+    *,
+    summary: str | None = None,
+    category: str | None = None,
+    priority: str | None = None,
+    location: str = "",
+    contact: str = "",
+    work_setting: str | None = None,
+) -> TicketRecord:
+    """Raise the request, with nothing asked or offered first."""
+    return await _create(ctx, wanted(text, summary, category, priority), location, contact, work_setting, summary)
+
+
+async def _create(
+    ctx: Context, w: Wanted, location: str, contact: str, work_setting: str | None, summary: str | None
+) -> TicketRecord:
+    return await ctx.store.create_ticket(
+        ctx.user.key,
+        summary=w.summary,
+        description=w.text,
+        category=w.category,
+        priority=w.priority,
+        origin=ctx.origin,
+        location=location,
+        contact=contact,
+        work_setting=work_setting or said_setting(f"{summary or ''} {w.text} {location}"),
+        submission_key=ctx.submission,
+        now=ctx.clock(),
+    )
 
 
 async def raise_request(
@@ -48,31 +114,22 @@ async def raise_request(
     location: str = "",
     contact: str = "",
     work_setting: str | None = None,
+    check_similar: bool = True,
 ) -> Reply:
-    text = text.strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise UsageError(
-            f"That description is {len(text):,} characters; the limit is {MAX_DESCRIPTION:,}. "
-            "Please shorten it (attach logs to the request later if the desk asks for them).",
-            "support",
+    """Raise the request and say so, with what the desk would like to know (council, where) and the known
+    issue it looks like; but first, if the person has a like request open from the last day, offer that."""
+    w = wanted(text, summary, category, priority)
+    if check_similar and w.category != Category.SECURITY.value:
+        earlier = await _like_one_open(ctx, w)
+        if earlier is not None:
+            return _offer_earlier(ctx, earlier, w)
+    t = await _create(ctx, w, location, contact, work_setting, summary)
+    known = None
+    if t.incident_number is None and t.category != Category.SECURITY.value:
+        incidents = await ctx.store.open_incidents()
+        known = next(
+            (i for i in incidents if same_problem(i.title, i.category, f"{w.summary} {w.text}", w.category)), None
         )
-    guessed_category, guessed_priority = guess(text if summary is None else f"{summary} {text}")
-    category = category or guessed_category
-    priority = priority or guessed_priority
-    first_line = (summary or text).strip().splitlines()[0] if (summary or text).strip() else text
-    t = await ctx.store.create_ticket(
-        ctx.user.key,
-        summary=clip(first_line, 120),
-        description=text,
-        category=category,
-        priority=priority,
-        origin=ctx.origin,
-        location=location,
-        contact=contact,
-        work_setting=work_setting or said_setting(f"{summary or ''} {text} {location}"),
-        submission_key=ctx.submission,
-        now=ctx.clock(),
-    )
     security = (
         "\nThis looks like a security incident: disconnect from the network if you clicked a link, "
         "and don't forward the message."
@@ -88,8 +145,41 @@ async def raise_request(
             f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
         ),
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
-        items=whereabouts_questions(t),
+        items=((known_issue_item(t, known),) if known else ()) + whereabouts_questions(t),
         buttons=(Button("View request", "ticket", t.ref),),
+    )
+
+
+async def _like_one_open(ctx: Context, w: Wanted) -> TicketRecord | None:
+    """The person's newest open request from the last day that is like this one (not the one this very
+    press or submission made, when it arrives again)."""
+    since = ctx.now - SIMILAR_WITHIN
+    for t in await ctx.store.my_tickets(ctx.user.key, limit=LIST_LIMIT):
+        if t.created_at < since or (ctx.submission and t.submission_key == ctx.submission):
+            continue
+        if same_problem(f"{t.summary} {t.description}", t.category, f"{w.summary} {w.text}", w.category):
+            return t
+    return None
+
+
+def _offer_earlier(ctx: Context, earlier: TicketRecord, w: Wanted) -> Reply:
+    return Reply(
+        title=f"Is this about {earlier.ref}?",
+        text=f"You raised {earlier.ref} \u201c{clip(earlier.summary, 100)}\u201d {when(earlier.created_at, ctx.now)} "
+        f"and it is still open ({earlier.status}). Shall I add this to it, so the desk has it all in one place?",
+        buttons=(
+            Button(f"Add to {earlier.ref}", "comment", f"{earlier.ref} {clip(w.text, BUTTON_TEXT)}", style="primary"),
+            Button("Raise a new request", "support", f"{NEW_ANYWAY} {clip(w.text, BUTTON_TEXT)}"),
+        ),
+    )
+
+
+def known_issue_item(t: TicketRecord, i: IncidentRecord) -> Item:
+    return Item(
+        title=f"This looks like the known issue {i.ref}",
+        text=f"\u201c{i.title}\u201d: the service desk is already working on it. Add {t.ref} to it and you'll "
+        "hear as soon as it is fixed.",
+        buttons=(Button(f"Add {t.ref} to {i.ref}", "join", f"{i.ref} {t.ref}", style="primary"),),
     )
 
 
@@ -127,7 +217,8 @@ SECURITY_STEPS = (
 async def security_incident(ctx: Context, text: str) -> Reply:
     """A security incident told in conversation: raised at once at P1, with what to do now."""
     raised = await raise_request(ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value)
-    return replace(raised, items=(Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS)),))
+    steps = Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS))
+    return replace(raised, items=(steps, *raised.items))
 
 
 #: The work settings as the form and the buttons offer them.

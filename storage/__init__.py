@@ -10,6 +10,7 @@ from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
     ChannelPostRecord,
+    IncidentRecord,
     NotificationRecord,
     Origin,
     ThemeRecord,
@@ -18,7 +19,7 @@ from storage.records import (
     TicketRecord,
     UserRecord,
 )
-from storage.refs import TicketRef, user_key
+from storage.refs import IncidentRef, TicketRef, user_key
 from storage.service import Store
 from storage.sla import SlaPolicy
 
@@ -28,6 +29,8 @@ __all__ = [
     "ActionUpdateRecord",
     "ChannelPostRecord",
     "Conflict",
+    "IncidentRecord",
+    "IncidentRef",
     "InvalidInput",
     "NotFound",
     "NotificationRecord",

@@ -121,6 +121,7 @@ def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> 
         latest_note=remark(r.latest_note),
         requester_replied_at=r.requester_replied_at,
         incident_number=r.incident_id,
+        submission_key=r.submission_key,
         events=tuple(
             TicketEventRecord(at=e.at, actor_key=e.actor_key, actor_name=e.actor_name, kind=e.kind, detail=e.detail)
             for e in events

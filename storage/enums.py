@@ -95,11 +95,23 @@ class NoticeKind(StrEnum):
     PRIORITY = "priority"  # to the requester: the desk changed the request's priority (and so its SLA target)
     REOPENED = "reopened"  # to the assignee (the requester reopened it) or the requester (the desk did)
     WITHDRAWN = "withdrawn"  # to the assignee: the requester withdrew the request
+    # About a major incident (no one request; payload "to": triage or announce):
+    INCIDENT_OPENED = "incident_opened"  # to the triage and announcement channels
+    INCIDENT_RESOLVED = "incident_resolved"  # to the triage and announcement channels
     # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):
     CHECKIN = "checkin"  # to an owner: the Board is coming, please post your updates
     REMINDER = "reminder"  # to an owner still without an update, a few working days before the Board
     STALE = "stale"  # to an owner: actions with no update for a long time
     DIGEST = "digest"  # to the strategy channel and the leads: what turned red, blocked or overdue
+
+
+#: Notices about a major incident rather than one request or the strategy plan.
+INCIDENT_NOTICES = frozenset({NoticeKind.INCIDENT_OPENED, NoticeKind.INCIDENT_RESOLVED})
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
 
 
 class NoticeState(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from storage.refs import TicketRef
+from storage.refs import IncidentRef, TicketRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +221,7 @@ class TicketRecord:
     requester_replied_at: datetime | None = None
     incident_number: int | None = None  # INC-<n> it is part of
     linked_actions: tuple[str, ...] = ()  # strategy actions it is tied to (read with the request, not in lists)
+    submission_key: str | None = None  # the button press or form submission that raised it
 
     @property
     def ref(self) -> str:
@@ -244,6 +245,30 @@ class TicketRecord:
         window = (self.sla_due - self.created_at).total_seconds()
         left = (self.sla_due - now).total_seconds()
         return "at risk" if window > 0 and left < window / 4 else "on track"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """A major incident: one fault many requests report."""
+
+    number: int
+    title: str
+    category: str
+    status: str  # open, resolved
+    opened_by_name: str
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    open_requests: int = 0  # its linked requests still open
+    requests: int = 0  # all its linked requests
+
+    @property
+    def ref(self) -> str:
+        return str(IncidentRef(self.number))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,39 @@ class TicketRef:
         return cls.parse(found[1]), text[found.end() :].strip()
 
 
+_INCIDENT_REF = re.compile(r"inc(?:-|\s+)?0*([1-9][0-9]{0,8})", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class IncidentRef:
+    """A major incident's reference: INC-<number>. Unlike a request's, the prefix is always needed."""
+
+    number: int
+
+    PREFIX: ClassVar[str] = "INC"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.number, bool) or not isinstance(self.number, int) or not 1 <= self.number <= _MAX_NUMBER:
+            raise InvalidInput("incident", "malformed", value=self.number)
+
+    def __str__(self) -> str:
+        return f"{self.PREFIX}-{self.number}"
+
+    @classmethod
+    def parse(cls, text: str | IncidentRef) -> IncidentRef:
+        """'INC-3', 'inc3' or 'inc 3' -> IncidentRef(3); anything else is InvalidInput (field 'incident')."""
+        if isinstance(text, IncidentRef):
+            return text
+        found = _INCIDENT_REF.fullmatch(text.strip()) if isinstance(text, str) else None
+        if found is None:
+            raise InvalidInput("incident", "malformed", value=text)
+        return cls(int(found[1]))
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        return _INCIDENT_REF.fullmatch(text.strip()) is not None
+
+
 def user_key(key: str) -> str:
     """A user key as stored: `slack:U012AB3CD`, `teams:<aadObjectId>` or `local:<name>` (local names in
     lower case, as the console makes them). Anything else is InvalidInput (field 'user_key')."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, jobs, links, outbox, plan, tickets, uploads, users
+from storage import board, channels, cycle, incidents, jobs, links, outbox, plan, tickets, uploads, users
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
@@ -27,6 +27,7 @@ from storage.records import (
     ActionUpdateRecord,
     BoardMeetingRecord,
     ChannelPostRecord,
+    IncidentRecord,
     JobRunRecord,
     NotificationRecord,
     Origin,
@@ -38,7 +39,7 @@ from storage.records import (
     UnreachableOwner,
     UserRecord,
 )
-from storage.refs import TicketRef, user_key
+from storage.refs import IncidentRef, TicketRef, user_key
 from storage.sla import SlaPolicy
 from storage.tickets import DeskChange
 from storage.uploads import UploadImport, UploadOptions
@@ -534,6 +535,39 @@ class Store:
     async def requests_linked_to(self, action_ref: str, *, open_only: bool = True) -> list[TicketRecord]:
         async with self._read() as s:
             return await links.requests_of(s, action_ref, open_only=open_only)
+
+    # ------------------------------------------------------------ major incidents
+
+    async def open_incident(
+        self, actor_key: str, title: str, category: str, *, now: datetime | None = None
+    ) -> IncidentRecord:
+        """A major incident (the desk only), announced in the triage and announcement channels."""
+        async with self._write.begin() as s:
+            return await incidents.open_incident(s, self.outbox, actor_key, title, category, now or utcnow())
+
+    async def open_incidents(self) -> list[IncidentRecord]:
+        async with self._read() as s:
+            return await incidents.open_incidents(s)
+
+    async def get_incident(self, ref: str | IncidentRef) -> IncidentRecord:
+        async with self._read() as s:
+            return await incidents.get(s, IncidentRef.parse(ref))
+
+    async def join_incident(
+        self, ref: str | TicketRef, incident_ref: str | IncidentRef, actor_key: str, *, now: datetime | None = None
+    ) -> tuple[TicketRecord, IncidentRecord]:
+        """A request joins an open incident: its requester adds it, or the desk links it."""
+        ticket, incident = TicketRef.parse(ref), IncidentRef.parse(incident_ref)
+        async with self._write.begin() as s:
+            return await incidents.join(s, self.outbox, ticket, incident, actor_key, now or utcnow())
+
+    async def resolve_incident(
+        self, incident_ref: str | IncidentRef, actor_key: str, resolution: str, *, now: datetime | None = None
+    ) -> tuple[IncidentRecord, list[TicketRecord]]:
+        """The incident is over: its open requests are resolved with the same note, each requester told once."""
+        incident = IncidentRef.parse(incident_ref)
+        async with self._write.begin() as s:
+            return await incidents.resolve(s, self.outbox, incident, actor_key, resolution, now or utcnow(), self.sla)
 
     async def add_internal_note(
         self, ref: str | TicketRef, actor_key: str, note: str, *, now: datetime | None = None

@@ -81,7 +81,11 @@ def build_channel(runtime: Runtime, settings: Settings, session: aiohttp.ClientS
     files = SlackFiles(session, token, api_url)  # DMs' plan files, downloaded with the bot token
     SlackListeners(runtime, profiles, SlackReplies(reply_client), background, files).register(bolt)
     deliverer = SlackDeliverer(
-        client, runtime.bookkeeping, settings.slack_support_channel, strategy_channel=settings.slack_strategy_channel
+        client,
+        runtime.bookkeeping,
+        settings.slack_support_channel,
+        strategy_channel=settings.slack_strategy_channel,
+        announce_channel=settings.slack_announce_channel,
     )
     app_token = _secret(settings.slack_app_token)
     socket_mode = SocketMode(bolt, app_token) if app_token else None

@@ -25,10 +25,11 @@ from bot.slack.api_errors import api_failure
 from bot.slack.render import render_block_kit
 from bot.slack.translate import PLATFORM
 from handlers.cycle import cycle_notice
+from handlers.incidents import incident_notice
 from handlers.notices import desk_alert, desk_not_reached, person_notice, triage_post
 from handlers.reply import Reply
 from storage import NOTIFY_MAX_ATTEMPTS
-from storage.enums import NoticeKind
+from storage.enums import INCIDENT_NOTICES, NoticeKind
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
@@ -79,15 +80,20 @@ class SlackDeliverer:
         support_channel: str | None,
         *,
         strategy_channel: str | None = None,
+        announce_channel: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ):
         self.client = client
         self.bookkeeping = bookkeeping
         self.support_channel = support_channel
         self.strategy_channel = strategy_channel
+        self.announce_channel = announce_channel
         self.clock = clock
 
     async def deliver(self, notice: NotificationRecord, ticket: TicketRecord | None) -> None:
+        if notice.kind in INCIDENT_NOTICES:
+            await self._incident(notice)
+            return
         if ticket is None:
             await self._strategy(notice)
             return
@@ -152,6 +158,21 @@ class SlackDeliverer:
         except SlackApiError as e:
             raise delivery_error(e) from None
 
+    # ------------------------------------------------------------ major incidents
+
+    async def _incident(self, notice: NotificationRecord) -> None:
+        """A major incident opened or resolved: to the triage channel, or to SLACK_ANNOUNCE_CHANNEL (left
+        out when it is not set)."""
+        channel = self.support_channel if notice.payload.get("to") == "triage" else self.announce_channel
+        if not channel:
+            log.debug("no Slack channel for %s to %s; not posted", notice.kind, notice.payload.get("to"))
+            return
+        blocks, text = render_block_kit(incident_notice(notice))
+        try:
+            await self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError as e:
+            raise delivery_error(e) from None
+
     # ------------------------------------------------------------ DMs
 
     async def _direct_message(self, recipient_key: str, reply: Reply) -> None:
@@ -175,5 +196,9 @@ async def outside_the_server(settings, bookkeeping: Bookkeeping) -> AsyncIterato
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
         client = AsyncWebClient(token=token, base_url=settings.slack_api_url, session=session, timeout=10)
         yield SlackDeliverer(
-            client, bookkeeping, settings.slack_support_channel, strategy_channel=settings.slack_strategy_channel
+            client,
+            bookkeeping,
+            settings.slack_support_channel,
+            strategy_channel=settings.slack_strategy_channel,
+            announce_channel=settings.slack_announce_channel,
         )

@@ -24,7 +24,9 @@ from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_
 from bot.teams.render import render_adaptive_card
 from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.cycle import STRATEGY_OWNER, cycle_notice
+from handlers.incidents import ANNOUNCE_OWNER, incident_notice
 from handlers.notices import desk_alert, person_notice, triage_post
+from storage.enums import INCIDENT_NOTICES
 from storage.records import ChannelPostRecord, NotificationRecord, TicketRecord
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,9 @@ class TeamsDeliverer:
         self.clock = clock
 
     async def deliver(self, notice: NotificationRecord, ticket: TicketRecord | None) -> None:
-        if ticket is None:
+        if notice.kind in INCIDENT_NOTICES:
+            await self._incident(notice)
+        elif ticket is None:
             await self._strategy(notice)
         elif notice.recipient_key is None:
             await self._triage(notice, ticket)
@@ -127,6 +131,23 @@ class TeamsDeliverer:
         reference["user"] = chat.get("user")
         await self.bookkeeping.save_conversation_reference(PLATFORM, user_key, reference)
         return reference
+
+    # ------------------------------------------------------------ major incidents
+
+    async def _incident(self, notice: NotificationRecord) -> None:
+        """A major incident opened or resolved: to the triage conversation, or to the announcement one (set
+        with set-announce; left out when none is set)."""
+        if notice.payload.get("to") == "triage":
+            reference = await self.triage_reference()
+        else:
+            reference = await self.bookkeeping.conversation_reference(PLATFORM, ANNOUNCE_OWNER)
+        if reference is None:
+            log.debug("no Teams conversation for %s to %s; not posted", notice.kind, notice.payload.get("to"))
+            return
+        reply = incident_notice(notice)
+        card = CardJSON(render_adaptive_card(reply))
+        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        await self._send(reference, lambda context: context.send_activity(message))
 
     # ------------------------------------------------------------ the strategy cycle
 

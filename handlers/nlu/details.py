@@ -39,7 +39,17 @@ def ticket_refs(text: str) -> tuple[TicketRef, ...]:
 
 _CODES = "|".join(code.lower() for code in THEME_WORDS)
 # RS-05, rs-5, GOV-12: any theme code with a hyphen (not ICT, the request prefix).
-_HYPHEN_ACTION = re.compile(r"\b(?!ict-)([a-z]{2,4})-(\d{1,3})\b(?![-/]\d)", re.IGNORECASE)
+_HYPHEN_ACTION = re.compile(r"\b(?!ict-|inc-)([a-z]{2,4})-(\d{1,3})\b(?![-/]\d)", re.IGNORECASE)
+# INC-3, inc 3, inc3: a major incident.
+_INC_REF = re.compile(r"\binc[-\s]?0*([1-9]\d{0,8})\b", re.IGNORECASE)
+INCIDENT_WORD = "incref"
+
+
+def incident_refs(text: str) -> tuple[str, ...]:
+    """Every major incident reference (INC-3), in the order written, each once."""
+    return _unique(f"INC-{int(m[1])}" for m in _INC_REF.finditer(text))
+
+
 # rs05, rs 5, WF2: the plan's own theme codes, where a lone word could not be meant ("in 10 mins" is not IN-10).
 _LOOSE_ACTION = re.compile(
     rf"\b({_CODES})\s?(\d{{1,2}})\b(?![-/:.]\d|\s*(?:%|mins?|minutes|hours?|days?|weeks?))", re.I
@@ -276,6 +286,7 @@ def masked(text: str) -> str:
     """The text with each reference and percentage replaced by a word for its kind ('RS-05 is at 40%' ->
     'actionref is at pct'), so the rules read the shape of a message, not its numbers."""
     text = _PERCENT.sub(f" {PERCENT_WORD} ", text)
+    text = _INC_REF.sub(f" {INCIDENT_WORD} ", text)
     for pattern in (_ICT_REF, _WORD_REF, _HASH_REF):
         text = pattern.sub(f" {TICKET_WORD} ", text)
     text = _HYPHEN_ACTION.sub(f" {ACTION_WORD} ", text)

@@ -293,6 +293,12 @@ INTENT_CUES: tuple[Cue, ...] = (
         "set-triage",
         (9, r"\btriage channel\b|\b(?:tickets|requests)\b.{0,40}\b(?:this channel|in here)\b|\bchannel for triage\b"),
     ),
+    *_cues("set-announce", (9, r"\bannounce\w*\b|\bannouncement channel\b")),
+    *_cues(
+        "incident",
+        (9, r"\bknown issues?\b|\bmajor incident\b|\boutages?\b|\bis (?:something|anything) down\b"),
+    ),
+    *_cues("join", (12, r"\bincref\b")),
     *_cues("set-strategy", (9, r"\bdigest\b|\bstrategy channel\b|\bchannel for strategy\b")),
     *_cues(
         "board",

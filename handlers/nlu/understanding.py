@@ -41,6 +41,7 @@ class Details:
 
     ticket_refs: tuple[TicketRef, ...] = ()
     action_refs: tuple[str, ...] = ()
+    incident_refs: tuple[str, ...] = ()
     percentages: tuple[int, ...] = ()
     rag: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
@@ -133,6 +134,7 @@ def found_in(text: str, today: date) -> Details:
     return Details(
         ticket_refs=read.ticket_refs(plain),
         action_refs=read.action_refs(plain),
+        incident_refs=read.incident_refs(plain),
         percentages=read.percentages(plain),
         rag=read.rag_words(LEXICON.tokens(plain)),
         statuses=read.statuses(plain),

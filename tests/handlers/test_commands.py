@@ -159,7 +159,11 @@ async def test_the_same_press_of_create_request_answers_with_the_request_it_made
     again = await assistant.click(*press, submission="local:press:1")
     another = await assistant.click(*press, submission="local:press:2")  # pressed again on a new offer
     assert first.reply.title == again.reply.title == "ICT-1 raised"
-    assert another.reply.title == "ICT-2 raised"
+    assert another.reply.title == "Is this about ICT-1?"  # the same problem, still open: offered instead
+    anyway = another.reply.buttons[1]
+    assert anyway.label == "Raise a new request"
+    made = await assistant.click(anyway.action_id, anyway.value, rob.sender, rob.origin, submission="local:press:3")
+    assert made.reply.title == "ICT-2 raised"
     assert len(await assistant.store.my_tickets("local:rob")) == 2
 
 
@@ -389,7 +393,7 @@ async def test_deadlines_are_shown_in_uk_time(person, clock):
 async def test_home_counts_past_what_it_lists(person, assistant):
     rob = person("Rob")
     for n in range(12):
-        await rob.say(f"support monitor {n} flickers")
+        await rob.say(f"support --new monitor {n} flickers")  # alike: raised anyway
     home = await assistant.home(rob.sender, rob.origin)
     assert "more than 10 open requests" in home.reply.text
     assert any(i.title == "More of your requests" for i in home.reply.items)

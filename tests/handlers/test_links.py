@@ -36,8 +36,8 @@ async def test_linking_says_what_is_wrong_and_is_for_the_desk(person, agent, see
     said = await agent.say("link ICT-1 ZZ-99")
     assert "There is no action ZZ-99." in said
     said = await agent.say("link ICT-1 the payroll one")
-    assert "Name the strategy action, like RS-03" in said and "Usage: link REF ACTION" in said
-    assert "Usage: link REF ACTION" in await agent.say("link ICT-1")
+    assert "Name the strategy action, like RS-03" in said and "Usage: link REF ACTION|INC-N" in said
+    assert "Usage: link REF ACTION|INC-N" in await agent.say("link ICT-1")
     said = await rita.say("link ICT-1 DS-01")
     assert "service desk" in said.lower()
     assert (await seeded_store.get_ticket("ICT-1", "local:alex")).linked_actions == ()

@@ -460,6 +460,28 @@ SAYINGS: dict[str, tuple[str, ...]] = {
         "can new requests be posted in here for the desk",
         "use this channel for triage",
     ),
+    "set-announce": (
+        "announce major incidents in this channel",
+        "make this the announcement channel",
+        "post outage announcements here",
+        "use this channel for incident announcements",
+    ),
+    "incident": (
+        "is there a known issue with the vpn",
+        "any outages at the moment",
+        "open a major incident for the email outage",
+        "are there any known issues",
+        "is something down right now",
+        "whats the current outage",
+        "log a major incident, phones down at {place}",
+    ),
+    "join": (
+        "add me to the outage INC-2",
+        "join INC-4 im affected too",
+        "add {ticket} to INC-1",
+        "me too, put me on INC-3",
+        "i have the same problem as INC-2",
+    ),
     "set-strategy": (
         "post the daily digest in this channel",
         "make this the strategy channel",

@@ -23,6 +23,7 @@ from handlers.messages import Attachment
 from storage import Store
 from storage.db import create_engine
 from storage.migrate import upgrade
+from storage.kb_file import seed_sample_articles_if_empty
 from storage.plan_io import seed_sample_if_empty
 
 #: Outcomes in which nothing was changed.
@@ -114,6 +115,7 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
         )
         if settings.seed_sample:
             await seed_sample_if_empty(store)
+            await seed_sample_articles_if_empty(store)
     except BaseException:
         await engine.dispose()
         raise

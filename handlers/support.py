@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from handlers import kb
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
 from handlers.nlu import guess
@@ -13,6 +14,7 @@ from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, 
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from storage import Conflict, InvalidInput, TicketRecord, TicketRef
 from storage.enums import Category, Priority
+from storage.records import ArticleRecord
 from storage.tickets import may_reopen
 
 LIST_LIMIT = 20
@@ -46,7 +48,12 @@ async def raise_request(
     priority: str | None = None,
     location: str = "",
     contact: str = "",
+    tried: ArticleRecord | None = None,
+    with_articles: bool = True,
 ) -> Reply:
+    """Raise a request at once. tried: the help article that did not fix it (noted on the request); otherwise,
+    with_articles: the reply lists the articles that fit, each with a button that withdraws the request
+    because the article fixed it (never for a security incident)."""
     text = text.strip()
     if len(text) > MAX_DESCRIPTION:
         raise UsageError(
@@ -69,6 +76,8 @@ async def raise_request(
         contact=contact,
         submission_key=ctx.submission,
         now=ctx.clock(),
+        tried=tried,
+        tried_text=text,
     )
     security = (
         "\nThis looks like a security incident: disconnect from the network if you clicked a link, "
@@ -76,14 +85,21 @@ async def raise_request(
         if t.category == Category.SECURITY.value
         else ""
     )
+    articles: tuple[Item, ...] = ()
+    if with_articles and tried is None and t.category != Category.SECURITY.value:
+        found = await kb.find(ctx, text if summary is None else f"{summary} {text}", kb.OFFERED)
+        articles = kb.withdraw_items(found, t)
+    noted = f"\nI've noted on it that you tried “{tried.title}”." if tried is not None else ""
     return Reply(
         tone=Tone.SUCCESS,
         title=f"{t.ref} raised",
         text=(
             f"Thanks {ctx.user.display_name.split(' ')[0]}, I've logged {t.ref} as {t.category}, "
             f"{t.priority} ({PRIORITY_WORDS[t.priority]}). The target is to resolve it within {sla_target(ctx.store.sla, t.priority)} "
-            f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
+            f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}{noted}"
+            + ("\nWhile you wait, this may fix it:" if articles else "")
         ),
+        items=articles,
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
         buttons=(Button("View request", "ticket", t.ref),),
     )
@@ -99,9 +115,12 @@ SECURITY_STEPS = (
 )
 
 
-async def security_incident(ctx: Context, text: str) -> Reply:
-    """A security incident told in conversation: raised at once at P1, with what to do now."""
-    raised = await raise_request(ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value)
+async def security_incident(ctx: Context, text: str, *, tried: ArticleRecord | None = None) -> Reply:
+    """A security incident told in conversation (or reported from its help article, `tried`): raised at once at
+    P1, with what to do now."""
+    raised = await raise_request(
+        ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value, tried=tried, with_articles=False
+    )
     return replace(raised, items=(Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS)),))
 
 

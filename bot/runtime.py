@@ -22,8 +22,8 @@ from handlers.assistant import INTERACTIONS
 from handlers.messages import Attachment
 from storage import Store
 from storage.db import create_engine
-from storage.migrate import upgrade
 from storage.kb_file import seed_sample_articles_if_empty
+from storage.migrate import upgrade
 from storage.plan_io import seed_sample_if_empty
 
 #: Outcomes in which nothing was changed.

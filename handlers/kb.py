@@ -15,7 +15,8 @@ from handlers.registry import Command
 from handlers.reply import Button, Item, Reply, Tone
 from storage import TicketRecord, TicketRef
 from storage.enums import Category
-from storage.records import ArticleRecord
+from storage.kb_file import KbProblem, KbProblemCode
+from storage.records import ArticleRecord, KbImportResult
 
 #: Articles listed by `kb WORDS`, and offered with a problem told in conversation or raised with `support`.
 SHOWN = 3
@@ -105,6 +106,59 @@ def withdraw_items(matches: Sequence[Match], ticket: TicketRecord) -> tuple[Item
         )
         for m in matches
     )
+
+
+_PROBLEM_WORDS = {
+    KbProblemCode.BAD_NAME: "the file name is not a slug (lower-case letters, digits and hyphens, ending .md; "
+    "not {allowed})",
+    KbProblemCode.TOO_BIG: "the file is larger than {limit:,} bytes",
+    KbProblemCode.NOT_TEXT: "the file is not UTF-8 text",
+    KbProblemCode.NO_FRONT_MATTER: "no front matter: the file must start with a line '---', the fields, and '---'",
+    KbProblemCode.BAD_YAML: "the front matter is not valid YAML ({detail})",
+    KbProblemCode.NOT_A_MAPPING: "the front matter must be fields such as 'title: ...'",
+    KbProblemCode.UNKNOWN_FIELD: "unknown field '{field}' in the front matter (the fields are {allowed})",
+    KbProblemCode.MISSING: "missing {field}",
+    KbProblemCode.NOT_TEXT_FIELD: "{field} must be one line of text",
+    KbProblemCode.NOT_A_LIST: "{field} must be a list, such as [one, two]",
+    KbProblemCode.TOO_LONG: "{field} is longer than {limit:,}",
+    KbProblemCode.UNKNOWN_CATEGORY: "unknown category '{value}' (the categories are {allowed})",
+    KbProblemCode.UNKNOWN_COUNCIL: "unknown council '{value}' (give {allowed})",
+    KbProblemCode.NO_ARTICLES: "no articles: the directory has no .md files",
+    KbProblemCode.NOT_A_DIRECTORY: "not a directory",
+}
+
+
+def kb_problem_text(problem: KbProblem) -> str:
+    """One line for one problem of an article file, starting with the file's name."""
+    wording = _PROBLEM_WORDS.get(problem.code, "cannot be read ({code})")
+    said = wording.format(
+        field=problem.field or "",
+        value=problem.value or "",
+        allowed=", ".join(problem.allowed),
+        limit=problem.limit or 0,
+        detail=problem.detail or "",
+        code=problem.code,
+    )
+    if problem.code == KbProblemCode.TOO_LONG and problem.field == "keywords" and problem.value:
+        said = f"keyword '{problem.value}' is longer than {problem.limit} characters"
+    return f"{problem.file}: {said}"
+
+
+def import_summary_text(result: KbImportResult, source: str) -> str:
+    """What an import of articles did (or would do, for a dry run)."""
+    lines = [f"{source}: " + ("dry run, nothing changed. It would import:" if result.dry_run else "imported:")]
+    for label, slugs in (
+        ("added", result.added),
+        ("updated", result.updated),
+        ("unchanged", result.unchanged),
+        ("removed", result.removed),
+        ("kept (not in the directory; --prune removes them)", result.kept),
+    ):
+        if slugs or label in ("added", "updated", "unchanged"):
+            lines.append(
+                f"  {len(slugs)} {label}" + (f": {', '.join(slugs)}" if slugs and label != "unchanged" else "")
+            )
+    return "\n".join(lines)
 
 
 def _shown(article: ArticleRecord) -> Reply:

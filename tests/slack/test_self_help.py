@@ -66,7 +66,7 @@ async def test_support_raises_at_once_and_the_article_can_withdraw_it(workspace)
     await workspace.settle()
     [answer] = workspace.fake.of("chat.postMessage")[:1]
     assert "ICT-1 raised" in answer.args["text"]
-    [ticket] = await workspace.store.my_tickets("slack:UROB")
+    assert [t.ref for t in await workspace.store.my_tickets("slack:UROB")] == ["ICT-1"]
     assert VPN in texts(answer.args["blocks"])
     withdraw = button(answer.args["blocks"], "That fixed it, withdraw ICT-1")
     await workspace.click(withdraw, user="UROB", container=MESSAGE, channel="DROB")

@@ -1,4 +1,4 @@
-"""`ictbot`: serve, chat, users, db and plan commands. Every database command upgrades the schema first."""
+"""`ictbot`: serve, chat, users, db, plan and kb commands. Every database command upgrades the schema first."""
 
 from __future__ import annotations
 
@@ -94,6 +94,14 @@ def build_parser(groups: list[CommandGroup]) -> argparse.ArgumentParser:
     q = psub.add_parser("export", help="write the plan as YAML or CSV")
     q.add_argument("--format", choices=["yaml", "csv"], default="yaml")
     q.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+
+    p = sub.add_parser("kb", help="import or list the knowledge articles (self-help)")
+    ksub = p.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    q = ksub.add_parser("import", help="import a directory of Markdown articles (all or nothing; updates by slug)")
+    q.add_argument("directory", type=Path)
+    q.add_argument("--dry-run", action="store_true", help="say what the import would do, and change nothing")
+    q.add_argument("--prune", action="store_true", help="also remove the articles the directory does not have")
+    ksub.add_parser("list", help="every article, with its categories and councils")
 
     for name, help_text, add_arguments, _run in groups:
         add_arguments(sub.add_parser(name, help=help_text))
@@ -201,6 +209,40 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_store(settings, do_export)
 
 
+async def _kb(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.kb import import_summary_text, kb_problem_text
+    from storage.kb_file import KbFileError, read_article_dir
+
+    settings = settings.model_copy(update={"seed_sample": False})  # an import never gets the sample with it
+    if args.kb_command == "import":
+        try:
+            articles = read_article_dir(args.directory)
+        except KbFileError as e:
+            lines = "\n".join(f"  {kb_problem_text(p)}" for p in e.problems)
+            print(
+                f"ictbot: {args.directory}: nothing imported, {len(e.problems)} problem(s):\n{lines}", file=sys.stderr
+            )
+            return 2
+
+        async def do_import(store) -> int:
+            result = await store.import_articles(articles, prune=args.prune, dry_run=args.dry_run)
+            print(import_summary_text(result, str(args.directory)))
+            return 0
+
+        return await _with_store(settings, do_import)
+
+    async def do_list(store) -> int:
+        articles = await store.list_articles()
+        if not articles:
+            print("No knowledge articles yet. Import some with: ictbot kb import DIR")
+        for a in articles:
+            councils = "all councils" if len(a.councils) == 3 else ", ".join(a.councils)
+            print(f"{a.slug:32} {a.title[:60]:60} {', '.join(a.categories) or '-'} ({councils})")
+        return 0
+
+    return await _with_store(settings, do_list)
+
+
 async def _roll_forward(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.chat import local_sender
     from handlers.strategy import plan_year_of
@@ -301,6 +343,7 @@ def _main(argv: list[str] | None) -> int:
         "users": _users,
         "db": _db,
         "plan": _plan,
+        "kb": _kb,
     }
     try:
         if args.command in runners:

@@ -22,6 +22,7 @@ from handlers.assistant import INTERACTIONS
 from handlers.messages import Attachment
 from storage import Store
 from storage.db import create_engine
+from storage.kb_file import seed_sample_articles_if_empty
 from storage.migrate import upgrade
 from storage.plan_io import seed_sample_if_empty
 
@@ -114,6 +115,7 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
         )
         if settings.seed_sample:
             await seed_sample_if_empty(store)
+            await seed_sample_articles_if_empty(store)
     except BaseException:
         await engine.dispose()
         raise

@@ -255,7 +255,9 @@ class Assistant:
     async def _conversation(self, ctx: Context, parsed: Parsed, seen: Interpretation) -> Reply:
         if not parsed.text.strip():
             return help_reply(self.commands, ctx.user)
-        return free_text.conversation_reply(seen, parsed, self.commands, ctx.user.display_name.split(" ")[0])
+        articles = await ctx.store.list_articles() if seen.intent in free_text.MAY_BE_A_PROBLEM else ()
+        first_name = ctx.user.display_name.split(" ")[0]
+        return free_text.conversation_reply(seen, parsed, self.commands, first_name, articles, ctx.user.council)
 
 
 __all__ = ["Assistant", "Outcome"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, incidents, people, plan_upload, requester, strategy, support, whoami
+from handlers import admin, cycle, desk, incidents, kb, people, plan_upload, requester, strategy, support, whoami
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
@@ -13,6 +13,7 @@ ALL_COMMANDS = Registry(
         *desk.COMMANDS,
         *requester.COMMANDS,
         *incidents.COMMANDS,
+        *kb.COMMANDS,
         *admin.COMMANDS,
         *people.COMMANDS,
         *cycle.COMMANDS,

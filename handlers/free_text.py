@@ -5,9 +5,12 @@ back for confirming, answer thanks and greetings, or ask with buttons when the m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.formatting import clip
+from handlers.kb import OFFERED, self_help_items
+from handlers.kb_search import Match, search
 from handlers.nlu import Details, Interpretation
 from handlers.nlu.rules import (
     ASK_MY_REQUESTS,
@@ -23,9 +26,10 @@ from handlers.nlu.rules import (
 from handlers.nlu.words import COMMON
 from handlers.parser import Parsed
 from handlers.registry import Registry
-from handlers.reply import Button, Item, Reply, Tone
-from handlers.vocabulary import PROBLEM, self_help_for
+from handlers.reply import Button, Reply, Tone
+from handlers.vocabulary import PROBLEM
 from storage.enums import Category
+from storage.records import ArticleRecord
 
 #: At or above this confidence a meaning is acted on; below it, the person is asked.
 CONFIDENT = 0.75
@@ -36,6 +40,8 @@ SHORT = 3
 #: Words that start a question, never a mistyped command.
 QUESTION_WORDS = frozenset({"how", "who", "why", "is", "are", "can", "could", "do", "i", "im", "my", "the", "a"})
 BUTTON_VALUE = 1800
+#: Intents whose answer may offer help articles (read for them only).
+MAY_BE_A_PROBLEM = (*PROBLEM_INTENTS, UNKNOWN)
 NOTE_LIMIT = 500
 
 _MINE = re.compile(r"\b(?:my|mine|i own|have i got|do i own)\b", re.IGNORECASE)
@@ -82,6 +88,8 @@ def command_for(intent: str, found: Details, text: str) -> Run | None:
     if intent == "where" and len(found.ticket_refs) == 1:  # only notes where they work: safe to act on
         said = " ".join(w for w in (found.work_setting, found.councils[0] if len(found.councils) == 1 else None) if w)
         return Run("where", f"{found.ticket_refs[0]} {said}") if said else None
+    if intent == "kb":
+        return Run("kb", text)
     return None
 
 
@@ -101,8 +109,16 @@ def mistyped(parsed: Parsed, commands: Registry, seen: Interpretation) -> bool:
     return short and not everyday and commands.closest(parsed.first_word) is not None
 
 
-def conversation_reply(seen: Interpretation, parsed: Parsed, commands: Registry, first_name: str) -> Reply:
-    """The answer to a message that is no command and asks for none that can simply be run."""
+def conversation_reply(
+    seen: Interpretation,
+    parsed: Parsed,
+    commands: Registry,
+    first_name: str,
+    articles: Sequence[ArticleRecord] = (),
+    council: str | None = None,
+) -> Reply:
+    """The answer to a message that is no command and asks for none that can simply be run. articles: the
+    help articles a problem may be fixed with; council: the person's, when known (their articles first)."""
     text = parsed.text.strip()
     if seen.confidence >= CONFIDENT and seen.intent == GREETING:
         return Reply(
@@ -121,26 +137,37 @@ def conversation_reply(seen: Interpretation, parsed: Parsed, commands: Registry,
                 text="Of course. Tell me what's wrong and I'll raise a request, or fill in the form.",
                 buttons=(Button("Ask ICT for help", "support", style="primary"),),
             )
-        return request_offer(text)
+        return request_offer(text, search(articles, text, category=seen.category, council=council, limit=OFFERED))
     if seen.confidence >= CONFIDENT and seen.intent in commands:
         command = commands[seen.intent]
         return Reply(text=f"It sounds like you want to: {command.summary.lower()}. {command.usage_line}")
+    if seen.intent in MAY_BE_A_PROBLEM:  # not sure it is a problem, but an article fits: offer it
+        found = search(articles, text, category=seen.category, council=council, limit=OFFERED)
+        if found:
+            return request_offer(text, found)
     asked = likely_meanings(seen, text)
     if asked is not None:
         return asked
-    if seen.intent == UNKNOWN and (PROBLEM.search(text) or self_help_for(text)):
-        return request_offer(text)
+    if seen.intent == UNKNOWN:
+        found = search(articles, text, category=seen.category, council=council, limit=OFFERED)
+        if PROBLEM.search(text) or found:
+            return request_offer(text, found)
     return not_understood(text, None, "")
 
 
-def request_offer(text: str) -> Reply:
-    """Offer to raise a request for a problem described in conversation, with self-help where it fits."""
-    help_ = self_help_for(text)
-    items = (Item(title=f"Self-help: {help_.topic}", text="\n".join(f"• {s}" for s in help_.steps)),) if help_ else ()
+def request_offer(text: str, found: Sequence[Match] = ()) -> Reply:
+    """Offer to raise a request for a problem described in conversation. With help articles that fit, they come
+    first, each with "That fixed it" (nothing is raised) and "Still need help" (raised, noting the article)."""
+    if found:
+        return Reply(
+            title="This may fix it",
+            text=f"It sounds like you have a problem: \u201c{clip(text, 200)}\u201d. Try this first. If it doesn't "
+            "help, press Still need help and I'll raise a request with the service desk.",
+            items=self_help_items(found, text),
+        )
     return Reply(
         title="Shall I raise a support request?",
         text=f"It sounds like you have a problem: \u201c{clip(text, 200)}\u201d. I can log it with the service desk now.",
-        items=items,
         buttons=(Button("Create request", "support", clip(text, BUTTON_VALUE), style="primary"),),
     )
 
@@ -198,6 +225,7 @@ _LABELS = {
     "whoami": "Who am I?",
     "board": "Board meetings",
     "queue": "The queue",
+    "kb": "Help articles",
 }
 
 

@@ -19,6 +19,7 @@ def help_reply(commands: Registry, user: UserRecord) -> Reply:
                 text=f"{c.summary}{'' if c.who.permits(user) else c.who.help_mark}. Example: {c.example}",
             )
             for c in commands
+            if not c.hidden
         ),
     )
 
@@ -37,7 +38,11 @@ def welcome_reply(commands: Registry, *, personal: bool) -> Reply:
                 "Swale and Tunbridge Wells. Tell me about an IT problem and I'll raise a request, or ask how "
                 "the strategy is going."
             ),
-            items=tuple(Item(title=c.syntax, text=c.summary) for c in commands if c.who in (Who.EVERYONE, Who.OWNERS)),
+            items=tuple(
+                Item(title=c.syntax, text=c.summary)
+                for c in commands
+                if c.who in (Who.EVERYONE, Who.OWNERS) and not c.hidden
+            ),
             buttons=(Button("Strategy status", "status"), Button("Ask ICT for help", "support")),
         )
     return Reply(

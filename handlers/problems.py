@@ -14,6 +14,7 @@ SEND_AGAIN = "To import it, send me the file again."
 EXAMPLE_TICKET = TicketRef(42)
 
 _NOT_FOUND = {
+    "article": "There is no help article called {key}. Type 'kb' to see them all.",
     "request": "I can't find {key}.",
     "action": "There is no action {key}.",
     "theme": "There is no theme {key} in the plan.",
@@ -99,7 +100,7 @@ def _refusal(error: PermissionDenied) -> str:
         return IMPORT_REFUSAL
     if error.attempt == "change_board":
         return "Only an ICT Assistant admin can change the Board meeting dates."
-    if error.attempt in ("set_owner", "roll_forward", "set_role", "set_email"):
+    if error.attempt in ("set_owner", "roll_forward", "set_role", "set_email", "import_articles"):
         return "Only an ICT Assistant admin can do that."
     if error.attempt == "view_queue":
         return "The queue is for the ICT service desk (agents) only."

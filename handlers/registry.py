@@ -73,6 +73,8 @@ class Command:
     offered: frozenset[Place] = frozenset()  # Teams command lists
     hint: str = ""  # its part of the Slack slash command's usage hint; empty: left out
     reads_only: bool = False  # True when it never changes anything (so it queues no notifications)
+    #: Answers its buttons only: left out of help, the welcome and the suggestions for a mistyped word.
+    hidden: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -131,7 +133,8 @@ class Registry:
         """The command a mistyped word probably meant."""
         if not word:
             return None
-        match = difflib.get_close_matches(word.lower(), list(self._aliases), n=1, cutoff=0.6)
+        shown = [alias for alias, name in self._aliases.items() if not self._commands[name].hidden]
+        match = difflib.get_close_matches(word.lower(), shown, n=1, cutoff=0.6)
         return self._commands[self._aliases[match[0]]] if match else None
 
     def usage_line(self, name: str) -> str:

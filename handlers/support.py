@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from handlers import kb
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, local_time, plural, when
 from handlers.nlu import guess
@@ -16,6 +17,7 @@ from handlers.similar import same_problem
 from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
 from storage import Conflict, IncidentRecord, InvalidInput, TicketRecord, TicketRef
 from storage.enums import Category, Council, Priority, WorkSetting
+from storage.records import ArticleRecord
 from storage.tickets import may_reopen
 
 LIST_LIMIT = 20
@@ -87,7 +89,13 @@ async def raise_ticket(
 
 
 async def _create(
-    ctx: Context, w: Wanted, location: str, contact: str, work_setting: str | None, summary: str | None
+    ctx: Context,
+    w: Wanted,
+    location: str,
+    contact: str,
+    work_setting: str | None,
+    summary: str | None,
+    tried: ArticleRecord | None = None,
 ) -> TicketRecord:
     return await ctx.store.create_ticket(
         ctx.user.key,
@@ -101,6 +109,8 @@ async def _create(
         work_setting=work_setting or said_setting(f"{summary or ''} {w.text} {location}"),
         submission_key=ctx.submission,
         now=ctx.clock(),
+        tried=tried,
+        tried_text=w.text,
     )
 
 
@@ -115,15 +125,19 @@ async def raise_request(
     contact: str = "",
     work_setting: str | None = None,
     check_similar: bool = True,
+    tried: ArticleRecord | None = None,
+    with_articles: bool = True,
 ) -> Reply:
     """Raise the request and say so, with what the desk would like to know (council, where) and the known
-    issue it looks like; but first, if the person has a like request open from the last day, offer that."""
+    issue it looks like, and the help articles that fit (each with a button that withdraws the request because
+    the article fixed it; never for a security incident); but first, if the person has a like request open from
+    the last day, offer that. tried: the help article that did not fix it (noted on the request)."""
     w = wanted(text, summary, category, priority)
-    if check_similar and w.category != Category.SECURITY.value:
+    if check_similar and tried is None and w.category != Category.SECURITY.value:
         earlier = await _like_one_open(ctx, w)
         if earlier is not None:
             return _offer_earlier(ctx, earlier, w)
-    t = await _create(ctx, w, location, contact, work_setting, summary)
+    t = await _create(ctx, w, location, contact, work_setting, summary, tried)
     known = None
     if t.incident_number is None and t.category != Category.SECURITY.value:
         incidents = await ctx.store.open_incidents()
@@ -136,16 +150,22 @@ async def raise_request(
         if t.category == Category.SECURITY.value
         else ""
     )
+    articles: tuple[Item, ...] = ()
+    if with_articles and tried is None and t.category != Category.SECURITY.value:
+        found = await kb.find(ctx, f"{w.summary} {w.text}" if summary else w.text, kb.OFFERED)
+        articles = kb.withdraw_items(found, t)
+    noted = f"\nI've noted on it that you tried “{tried.title}”." if tried is not None else ""
     return Reply(
         tone=Tone.SUCCESS,
         title=f"{t.ref} raised",
         text=(
             f"Thanks {ctx.user.display_name.split(' ')[0]}, I've logged {t.ref} as {t.category}, "
             f"{t.priority} ({PRIORITY_WORDS[t.priority]}). The target is to resolve it within {sla_target(ctx.store.sla, t.priority)} "
-            f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}"
+            f"(by {local_time(t.sla_due)}). I'll message you here when it moves.{security}{noted}"
+            + ("\nWhile you wait, this may fix it:" if articles else "")
         ),
         fields=(Field("Summary", t.summary), Field("Category", t.category), Field("Priority", t.priority)),
-        items=((known_issue_item(t, known),) if known else ()) + whereabouts_questions(t),
+        items=((known_issue_item(t, known),) if known else ()) + articles + whereabouts_questions(t),
         buttons=(Button("View request", "ticket", t.ref),),
     )
 
@@ -214,9 +234,12 @@ SECURITY_STEPS = (
 )
 
 
-async def security_incident(ctx: Context, text: str) -> Reply:
-    """A security incident told in conversation: raised at once at P1, with what to do now."""
-    raised = await raise_request(ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value)
+async def security_incident(ctx: Context, text: str, *, tried: ArticleRecord | None = None) -> Reply:
+    """A security incident told in conversation (or reported from its help article, `tried`): raised at once at
+    P1, with what to do now."""
+    raised = await raise_request(
+        ctx, text, category=Category.SECURITY.value, priority=Priority.P1.value, tried=tried, with_articles=False
+    )
     steps = Item(title="What to do now", text="\n".join(f"• {s}" for s in SECURITY_STEPS))
     return replace(raised, items=(steps, *raised.items))
 

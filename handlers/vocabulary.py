@@ -1,10 +1,9 @@
-"""Words people use: theme synonyms, problem-sounding phrases and self-help. (A problem's category and priority
+"""Words people use: theme synonyms and problem-sounding phrases (self-help is knowledge articles: handlers/kb.py). (A problem's category and priority
 are read by the understanding step: handlers.nlu.guess.)"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from pydantic_core import PydanticCustomError
@@ -95,49 +94,3 @@ PROBLEM = _words(
     "jammed",
     "missing",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SelfHelp:
-    topic: str
-    pattern: re.Pattern[str]
-    steps: tuple[str, ...]
-
-
-SELF_HELP: tuple[SelfHelp, ...] = (
-    SelfHelp(
-        "Password reset",
-        _words("password", "passwords", "locked out", "forgot(?:ten)? (?:my )?password", "expired"),
-        (
-            "On the Microsoft sign-in page choose 'Can't access your account?' to reset it yourself "
-            "(you need to have registered for self-service password reset).",
-            "If you are locked out, wait 15 minutes: the lock clears by itself.",
-            "Still stuck? Raise a request and the service desk will reset it.",
-        ),
-    ),
-    SelfHelp(
-        "VPN",
-        _words("vpn", "always on", "remote access"),
-        (
-            "Check you are online first: open a public website in your browser.",
-            "Disconnect and reconnect the VPN from the network icon, then restart the laptop if it will not connect.",
-            "On home wifi, move closer to the router or try a wired connection; hotel and guest wifi may block VPNs.",
-        ),
-    ),
-    SelfHelp(
-        "Multi-factor authentication (MFA)",
-        _words("mfa", "2fa", "authenticator", "verification code", "new phone", "two[- ]factor"),
-        (
-            "Open the Microsoft Authenticator app and approve the request, or use the 6-digit code it shows.",
-            "Check your phone's date and time are set automatically: codes fail when the clock is wrong.",
-            "New phone? The service desk must reset your MFA registration: raise a request.",
-        ),
-    ),
-)
-
-
-def self_help_for(text: str) -> SelfHelp | None:
-    for entry in SELF_HELP:
-        if entry.pattern.search(text):
-            return entry
-    return None

@@ -9,11 +9,13 @@ from storage import models as m
 from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
+    ArticleRecord,
     ChannelPostRecord,
     JobRunRecord,
     NotificationRecord,
     Origin,
     Remark,
+    SelfHelpRecord,
     ThemeRecord,
     TicketEventRecord,
     TicketRecord,
@@ -155,4 +157,31 @@ def job_run_record(r: m.JobRun) -> JobRunRecord:
         lease_until=r.lease_until,
         finished_at=r.finished_at,
         outcome=dict(r.outcome or {}),
+    )
+
+
+def article_record(a: m.KbArticle) -> ArticleRecord:
+    return ArticleRecord(
+        slug=a.slug,
+        title=a.title,
+        summary=a.summary,
+        keywords=tuple(a.keywords or ()),
+        categories=tuple(a.categories or ()),
+        councils=tuple(a.councils or ()),
+        body=a.body,
+        content_hash=a.content_hash,
+        updated_at=a.updated_at,
+    )
+
+
+def self_help_record(o: m.SelfHelpOutcome) -> SelfHelpRecord:
+    return SelfHelpRecord(
+        article_slug=o.article_slug,
+        article_title=o.article_title,
+        person_key=o.person_key,
+        platform=o.platform,
+        text=o.text,
+        outcome=o.outcome,
+        request_number=o.request_id,
+        at=o.at,
     )

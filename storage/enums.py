@@ -126,3 +126,10 @@ class UploadOutcome(StrEnum):
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+
+
+class SelfHelpResult(StrEnum):
+    """What came of offering a knowledge article."""
+
+    FIXED = "fixed"  # a deflection: no request needed (or the one raised was withdrawn)
+    STILL_NEED_HELP = "still_need_help"  # a request was raised, noting the article

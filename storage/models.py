@@ -339,3 +339,48 @@ class PlanUpload(Base):
     outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class KbArticle(Base):
+    """A knowledge article, imported from its Markdown file (storage/kb_file.py); the slug is the file's name."""
+
+    __tablename__ = "kb_articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    categories: Mapped[list] = mapped_column(JSON, default=list)  # Category values
+    councils: Mapped[list] = mapped_column(JSON, default=list)  # Council values
+    body: Mapped[str] = mapped_column(Text)
+    #: Of the article's content as read (storage.kb_file.ArticleInput.content_hash): unchanged files are left alone.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SelfHelpOutcome(Base):
+    """Someone was offered an article: it fixed their problem (a deflection), or they still needed help."""
+
+    __tablename__ = "self_help_outcomes"
+    __table_args__ = (
+        Index("ix_self_help_outcomes_at", "at"),
+        Index("uq_self_help_outcomes_submission_key", "submission_key", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Not a foreign key: the count stays when an article is taken out of the set.
+    article_slug: Mapped[str] = mapped_column(String(100))
+    article_title: Mapped[str] = mapped_column(String(200))
+    person_key: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(20))
+    #: What they typed about the problem, clipped.
+    text: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    outcome: Mapped[str] = mapped_column(String(20))  # fixed, still_need_help
+    #: The request raised (still needing help) or withdrawn (fixed after all), when there is one.
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("support_requests.id", ondelete="SET NULL"), nullable=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The button press that recorded it: pressed again, nothing more is counted.
+    submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -340,3 +340,59 @@ class JobRunRecord:
     lease_until: datetime
     finished_at: datetime | None
     outcome: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """A knowledge article as imported (storage/kb_file.py)."""
+
+    slug: str
+    title: str
+    summary: str
+    keywords: tuple[str, ...]
+    categories: tuple[str, ...]
+    councils: tuple[str, ...]
+    body: str
+    content_hash: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KbImportResult:
+    """What an import of articles did (or, with dry_run, would do): slugs, in order."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    #: Articles in the database the files did not have: taken out with prune, else left alone (kept).
+    removed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SelfHelpRecord:
+    """What came of offering an article once: fixed (a deflection) or still_need_help."""
+
+    article_slug: str
+    article_title: str
+    person_key: str
+    platform: str
+    text: str
+    outcome: str
+    request_number: int | None
+    at: datetime
+
+    @property
+    def request_ref(self) -> TicketRef | None:
+        return TicketRef(self.request_number) if self.request_number is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class SelfHelpCount:
+    """One article's outcomes over a period: how often it fixed the problem, how often it did not."""
+
+    article_slug: str
+    article_title: str
+    fixed: int
+    still_need_help: int

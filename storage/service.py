@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, incidents, jobs, links, outbox, plan, tickets, uploads, users
+from storage import board, channels, cycle, incidents, jobs, kb, links, outbox, plan, tickets, uploads, users
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
 from storage.enums import Category, Priority
 from storage.errors import InvalidInput, UploadClosed
+from storage.kb_file import ArticleInput
 from storage.new_requests import NewRequests
 from storage.outbox import Outbox
 from storage.plan import RECENT_UPDATES, SummaryCache
@@ -25,14 +26,18 @@ from storage.records import (
     STALE_DAYS,
     ActionRecord,
     ActionUpdateRecord,
+    ArticleRecord,
     BoardMeetingRecord,
     ChannelPostRecord,
     IncidentRecord,
     JobRunRecord,
+    KbImportResult,
     NotificationRecord,
     Origin,
     PlanScope,
     PlanUploadRecord,
+    SelfHelpCount,
+    SelfHelpRecord,
     ThemeRecord,
     ThemeSummary,
     TicketRecord,
@@ -399,15 +404,24 @@ class Store:
         work_setting: str | None = None,
         submission_key: str | None = None,
         now: datetime | None = None,
+        tried: ArticleRecord | None = None,
+        tried_text: str = "",
     ) -> TicketRecord:
         """A new request, with its first event and its outbox rows, written with any others raised at the same
         moment (storage/new_requests.py). submission_key: the button press or form submission that raised it;
-        the same key again answers with the request it made then, and nothing new is written."""
+        the same key again answers with the request it made then, and nothing new is written. tried: the
+        knowledge article that did not fix it: the description and the history say so, and the outcome
+        (still_need_help, for `tried_text`) is recorded with the request."""
+        if tried is not None:
+            description = f"{description.strip() or summary}\n\n{kb.tried_note(tried.title)}"
         new = tickets.NewRequest(summary, description, category, priority, origin, location, contact, work_setting)
         now = now or utcnow()
 
         def companions(number: int, requester) -> list:
-            return tickets.created_rows(self.outbox, number, requester, new, now)
+            rows = tickets.created_rows(self.outbox, number, requester, new, now)
+            if tried is not None:
+                rows[1:1] = kb.still_need_help_rows(number, requester, tried, origin.platform, tried_text, now)
+            return rows
 
         made, _new = await self._new_requests.create(
             requester_key, tickets.request_values(new, now, self.sla), companions, submission_key=submission_key
@@ -574,6 +588,95 @@ class Store:
     ) -> TicketRecord:
         """A note for the desk only (agents and admins); the requester is never told or shown it."""
         return await self._desk_change(ref, actor_key, now, tickets.internal_note(note))
+
+    # ------------------------------------------------------------ knowledge articles and self-help
+
+    async def import_articles(
+        self,
+        articles: Sequence[ArticleInput],
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
+        actor_key: str | None = None,
+        now: datetime | None = None,
+    ) -> KbImportResult:
+        """Upsert articles by slug, all or nothing; unchanged ones are left alone, and the ones not given are
+        kept unless `prune`. With `dry_run`, what it would do, and nothing written. actor_key: an admin's
+        (PermissionDenied for anyone else); None for the command line."""
+        async with self._write() as s:
+            transaction = await s.begin()
+            try:
+                result = await kb.import_articles(s, articles, now or utcnow(), prune=prune, actor_key=actor_key)
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if dry_run:
+                await transaction.rollback()
+                return replace(result, dry_run=True)
+            await transaction.commit()
+            return result
+
+    async def has_articles(self) -> bool:
+        async with self._read() as s:
+            return await kb.has_articles(s)
+
+    async def list_articles(self) -> list[ArticleRecord]:
+        """Every article, by slug (they are few: the search reads them all)."""
+        async with self._read() as s:
+            return await kb.list_articles(s)
+
+    async def get_article(self, slug: str) -> ArticleRecord:
+        async with self._read() as s:
+            return await kb.get_article(s, slug)
+
+    async def record_self_help_fixed(
+        self,
+        person_key: str,
+        slug: str,
+        *,
+        platform: str,
+        text: str = "",
+        submission_key: str | None = None,
+        now: datetime | None = None,
+    ) -> SelfHelpRecord:
+        """The article fixed the person's problem: a deflection, and nothing raised. submission_key: the button
+        press; the same press again answers with the outcome it recorded, and counts nothing more."""
+        try:
+            async with self._write.begin() as s:
+                return await kb.record_fixed(s, person_key, slug, platform, text, now or utcnow(), submission_key)
+        except IntegrityError:  # the same press recorded at this moment by another turn: read it back
+            if submission_key is None:
+                raise
+            async with self._write.begin() as s:
+                return await kb.record_fixed(s, person_key, slug, platform, text, now or utcnow(), submission_key)
+
+    async def withdraw_fixed_by_self_help(
+        self,
+        ref: str | TicketRef,
+        actor_key: str,
+        slug: str,
+        *,
+        platform: str,
+        submission_key: str | None = None,
+        now: datetime | None = None,
+    ) -> tuple[TicketRecord, SelfHelpRecord]:
+        """The requester's request is no longer needed: the article fixed it. Withdrawn (only its requester
+        may) and counted as a deflection, in one transaction; the same press again changes nothing."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            return await kb.withdraw_fixed(
+                s, self.outbox, ticket, actor_key, slug, platform, now or utcnow(), submission_key
+            )
+
+    async def self_help_outcomes(self, start: datetime, end: datetime) -> list[SelfHelpRecord]:
+        """Every self-help outcome at or after `start` and before `end`, oldest first."""
+        async with self._read() as s:
+            return await kb.outcomes_between(s, start, end)
+
+    async def self_help_counts(self, start: datetime, end: datetime) -> list[SelfHelpCount]:
+        """Per article, in [start, end): deflections (fixed) and still_need_help; most deflections first."""
+        async with self._read() as s:
+            return await kb.counts_between(s, start, end)
 
     # ------------------------------------------------------------ notifications (outbox)
 

@@ -103,9 +103,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def seeded_store(store) -> Store:
+    from storage.kb_file import seed_sample_articles_if_empty
     from storage.plan_io import seed_sample_if_empty
 
     assert await seed_sample_if_empty(store)
+    assert await seed_sample_articles_if_empty(store)
     return store
 
 

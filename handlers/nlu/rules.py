@@ -306,6 +306,10 @@ INTENT_CUES: tuple[Cue, ...] = (
         (2, r"\bboard (?:meeting|meet|dates)\b|\bnext (?:\w+ ){0,3}board\b|\bboard meet|\bdeadline\b"),
     ),
     *_cues(
+        "kb",
+        (7, r"\b(?:guide|guides|article|articles|knowledge base|self help|instructions|how to guides?)\b"),
+    ),
+    *_cues(
         "help",
         (
             6,

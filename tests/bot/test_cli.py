@@ -346,3 +346,34 @@ def test_nlu_mistakes_are_one_clear_line(ictbot, tmp_path):
     result = ictbot("nlu", "--today", "someday", "hello")
     assert result.returncode == 2 and "'someday' is not a date" in result.stderr
     assert ictbot("nlu", "--eval", str(tmp_path / "missing.csv")).returncode == 2
+
+
+def test_kb_import_reports_what_it_did_and_refuses_a_bad_directory_whole(ictbot, tmp_path):
+    articles = tmp_path / "kb"
+    articles.mkdir()
+    (articles / "vpn.md").write_text("---\ntitle: VPN drops\nkeywords: [vpn]\ncategories: [network]\n---\nReconnect.\n")
+    dry = ictbot("kb", "import", str(articles), "--dry-run")
+    assert dry.returncode == 0 and "dry run" in dry.stdout and "1 added: vpn" in dry.stdout
+    assert "No knowledge articles yet" in ictbot("kb", "list").stdout  # the dry run wrote nothing
+    done = ictbot("kb", "import", str(articles))
+    assert done.returncode == 0 and "1 added: vpn" in done.stdout
+    assert "1 unchanged" in ictbot("kb", "import", str(articles)).stdout
+    listed = ictbot("kb", "list")
+    assert "vpn" in listed.stdout and "VPN drops" in listed.stdout and "network" in listed.stdout
+
+    (articles / "printing.md").write_text("---\ntitle: Printing\ncategories: [printers]\n---\nRelease it.\n")
+    (articles / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")
+    (articles / "untitled.md").write_text("---\nsummary: no title\n---\nbody\n")
+    bad = ictbot("kb", "import", str(articles))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "nothing imported, 3 problem(s)" in bad.stderr
+    assert "printing.md: unknown category 'printers'" in bad.stderr
+    assert "broken.md: the front matter is not valid YAML" in bad.stderr
+    assert "untitled.md: missing title" in bad.stderr
+    assert "printing" not in ictbot("kb", "list").stdout  # all or nothing
+
+
+def test_a_new_database_is_seeded_with_the_sample_articles(ictbot):
+    result = ictbot("chat", "--as", "pat", "kb vpn keeps dropping")
+    assert result.returncode == 0, result.stderr
+    assert "The VPN (Always On VPN) keeps dropping" in result.stdout

@@ -134,18 +134,29 @@ async def test_explicit_free_text_request_is_created_at_once(person):
     assert re.search(r"ICT-\d+ raised", reply) and "hardware" in reply
 
 
-async def test_problem_sounding_text_offers_a_request_with_self_help(person):
+async def test_problem_sounding_text_offers_the_help_article_first(person):
     outcome = await person("Rob").send("my VPN keeps dropping")
     reply = outcome.reply
-    assert reply.title == "Shall I raise a support request?"
+    assert reply.title == "This may fix it" and not reply.buttons
+    [article] = reply.items
+    assert article.title.startswith("The VPN (Always On VPN) keeps dropping")
+    assert "Disconnect and reconnect the VPN" in article.text  # the wording of the old self-help topic
+    assert [(b.label, b.command) for b in article.buttons] == [
+        ("That fixed it", "selfhelp fixed vpn-keeps-dropping my VPN keeps dropping"),
+        ("Still need help", "selfhelp still vpn-keeps-dropping my VPN keeps dropping"),
+    ]
+
+
+async def test_a_problem_no_article_fits_gets_the_create_request_offer(person):
+    reply = (await person("Rob").send("the projector in room 5 is dead")).reply
+    assert reply.title == "Shall I raise a support request?" and not reply.items
     [button] = reply.buttons
-    assert (button.action_id, button.value) == ("support", "my VPN keeps dropping")
-    assert reply.items and reply.items[0].title == "Self-help: VPN"
+    assert (button.action_id, button.value) == ("support", "the projector in room 5 is dead")
 
 
 async def test_create_button_raises_the_offered_request(person, assistant):
     rob = person("Rob")
-    offer = await rob.send("my VPN keeps dropping")
+    offer = await rob.send("the projector in room 5 is dead")
     button = offer.reply.buttons[0]
     outcome = await assistant.click(button.action_id, button.value, rob.sender, rob.origin)
     assert outcome.status == "ok" and outcome.reply.title.endswith("raised")
@@ -153,7 +164,7 @@ async def test_create_button_raises_the_offered_request(person, assistant):
 
 async def test_the_same_press_of_create_request_answers_with_the_request_it_made(person, assistant):
     rob = person("Rob")
-    button = (await rob.send("my VPN keeps dropping")).reply.buttons[0]
+    button = (await rob.send("the projector in room 5 is dead")).reply.buttons[0]
     press = [button.action_id, button.value, rob.sender, rob.origin]
     first = await assistant.click(*press, submission="local:press:1")
     again = await assistant.click(*press, submission="local:press:1")

@@ -79,8 +79,9 @@ async def test_problems_get_the_offer_and_the_request_gets_the_right_category_an
     ):
         someone = person(name)
         offer = await someone.send(typed)
-        assert offer.reply.title == "Shall I raise a support request?", typed
-        [create] = offer.reply.buttons
+        assert offer.reply.title in ("This may fix it", "Shall I raise a support request?"), typed
+        raising = [b for i in offer.reply.items for b in i.buttons if b.label == "Still need help"][:1]
+        [create] = raising or offer.reply.buttons  # an article's Still need help, else Create request
         await someone.assistant.click(create.action_id, create.value, someone.sender, someone.origin)
         raised = await _request(seeded_store, someone.sender.key)
         assert (raised.summary, raised.category, raised.priority) == (typed, category, priority)

@@ -144,7 +144,7 @@ async def test_a_non_admin_is_refused_and_nothing_is_kept(admin_assistant: Assis
 
 async def test_a_file_sent_with_something_to_say_is_handled_as_what_was_said(admin_assistant: Assistant):
     problem = await send(admin_assistant, SAM, "my VPN keeps dropping", SCREENSHOT)
-    assert problem.reply.title == "Shall I raise a support request?"
+    assert problem.reply.title == "This may fix it"
     raised = await send(admin_assistant, SAM, "support the export will not open", PLAN)
     assert raised.command == "support" and "ICT-1 raised" in render_text(raised.reply)
     status = await send(admin_assistant, SAM, "status", SCREENSHOT, origin=CHANNEL)

@@ -23,9 +23,9 @@ async def test_table_rows_in_direct_messages(workspace):
         ("how is the strategy going?", "ICT Strategy 2019-2024"),
         ("thanks", "You're welcome"),
         ("any update on my ticket?", "You have no open support requests"),
-        ("nobody in Swale House can print", "Shall I raise a support request?"),
-        ("Teams calls keep cutting out", "Shall I raise a support request?"),
-        ("urgent, meeting with the chief exec in 10 mins, laptop dead", "Shall I raise a support request?"),
+        ("nobody in Swale House can print", "This may fix it"),
+        ("Teams calls keep cutting out", "This may fix it"),
+        ("urgent, meeting with the chief exec in 10 mins, laptop dead", "This may fix it"),
     )
     for i, (typed, expected) in enumerate(rows):
         await workspace.event(direct(typed, ts=f"1700000300.{i:06d}"), event_id=f"EvRow{i}")

@@ -103,7 +103,7 @@ async def test_a_screenshot_with_a_problem_is_the_problem(workspace):
 
     assert fake.downloads == []  # not a plan: never fetched
     [answer] = fake.of("chat.postMessage")
-    assert "Shall I raise a support request?" in texts(answer.args["blocks"])
+    assert "This may fix it" in texts(answer.args["blocks"])
 
 
 async def test_the_bot_token_goes_to_slacks_file_host_only_and_redirects_are_not_followed(workspace, ada):

@@ -28,7 +28,7 @@ async def test_a_support_modal_submitted_twice_raises_one_request(workspace):
 
 
 async def test_create_request_pressed_twice_raises_one_request(workspace):
-    offer = await workspace.ict("my VPN keeps dropping")
+    offer = await workspace.ict("the projector in room 5 is dead")
     create = button(offer["blocks"], "Create request")
     message = {"type": "message", "message_ts": "1700000000.000100", "channel_id": "CGENERAL", "is_ephemeral": True}
     for _ in range(2):

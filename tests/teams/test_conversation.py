@@ -107,7 +107,7 @@ async def test_a_missing_roster_entry_does_not_stop_the_reply(teams):
 async def test_explicit_request_is_raised_at_once_and_a_problem_gets_an_offer(teams, validate_card):
     raised = await teams.say(SAM, "support my laptop will not connect to the VPN")
     assert "ICT-1 raised" in raised.text
-    offer = await teams.say(SAM, "my VPN keeps dropping")
+    offer = await teams.say(SAM, "the projector in room 5 is dead")
     card = validate_card(offer.card)
     assert "Shall I raise a support request?" in offer.text
     execute = [a for a in card["actions"] if a["type"] == "Action.Execute"]
@@ -116,7 +116,7 @@ async def test_explicit_request_is_raised_at_once_and_a_problem_gets_an_offer(te
 
 
 async def test_action_execute_creates_the_offered_request_and_returns_the_refreshed_card(teams, validate_card):
-    offer = await teams.say(SAM, "my VPN keeps dropping")
+    offer = await teams.say(SAM, "the projector in room 5 is dead")
     button = offer.card["actions"][0]
     response = await teams.post(execute_invoke(teams, SAM, button))
     assert response.status == 200
@@ -126,12 +126,12 @@ async def test_action_execute_creates_the_offered_request_and_returns_the_refres
     validate_card(body["value"])
     assert "ICT-1 raised" in body["value"]["fallbackText"]
     ticket = await teams.runtime.store.get_ticket("ICT-1", SAM.key)
-    assert ticket.summary == "my VPN keeps dropping"
+    assert ticket.summary == "the projector in room 5 is dead"
     assert ticket.origin.platform == "teams" and ticket.origin.reference["conversation"]["id"] == "a:personal-aad-sam"
 
 
 async def test_the_same_create_request_invoked_twice_raises_one_request(teams):
-    offer = await teams.say(SAM, "my VPN keeps dropping")
+    offer = await teams.say(SAM, "the projector in room 5 is dead")
     button = offer.card["actions"][0]
     answers = []
     for _ in range(2):  # the same card (replyToId), the same data: a double click or a retried invoke

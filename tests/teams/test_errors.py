@@ -34,7 +34,7 @@ def logged_error_ids(caplog) -> list[str]:
 
 @pytest.fixture
 async def offer_button(teams):
-    offer = await teams.say(SAM, "my VPN keeps dropping")
+    offer = await teams.say(SAM, "the projector in room 5 is dead")
     return offer.card["actions"][0]
 
 

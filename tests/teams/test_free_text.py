@@ -19,9 +19,9 @@ async def test_table_rows(teams):
         ("how is the strategy going?", "ICT Strategy 2019-2024"),
         ("thanks", "You're welcome"),
         ("any update on my ticket?", "You have no open support requests"),
-        ("nobody in Swale House can print", "Shall I raise a support request?"),
-        ("Teams calls keep cutting out", "Shall I raise a support request?"),
-        ("urgent, meeting with the chief exec in 10 mins, laptop dead", "Shall I raise a support request?"),
+        ("nobody in Swale House can print", "This may fix it"),
+        ("Teams calls keep cutting out", "This may fix it"),
+        ("urgent, meeting with the chief exec in 10 mins, laptop dead", "This may fix it"),
     ):
         reply = await teams.say(SAM, typed)
         assert expected in reply.text and "Did you mean" not in reply.text, typed

@@ -45,6 +45,9 @@ def all_texts(card: dict) -> list[str]:
         "queue",
         "tickets",
         "my VPN keeps dropping",
+        "kb",
+        "kb vpn-keeps-dropping",
+        "support my vpn keeps dropping",
         "frobnicate",
     ],
 )

@@ -498,6 +498,16 @@ SAYINGS: dict[str, tuple[str, ...]] = {
         "is there a board meeting in {date}",
         "when is the deadline for board updates",
     ),
+    "kb": (
+        "is there a guide for setting up the authenticator on a new phone",
+        "any help articles about printing",
+        "show me the self help articles",
+        "where are the how to guides",
+        "is there an article on onedrive syncing",
+        "do you have instructions for the vpn",
+        "knowledge base",
+        "a guide to outlook shared mailboxes please",
+    ),
     "help": (
         "help",
         "what can you do",

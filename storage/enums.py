@@ -87,6 +87,8 @@ class NoticeKind(StrEnum):
     PRIORITY = "priority"  # to the requester: the desk changed the request's priority (and so its SLA target)
     REOPENED = "reopened"  # to the assignee (the requester reopened it) or the requester (the desk did)
     WITHDRAWN = "withdrawn"  # to the assignee: the requester withdrew the request
+    RATED = "rated"  # to the assignee: the requester answered "How did we do?" (or changed their answer)
+    LOW_RATING = "low_rating"  # to the triage channels: a score of 1-2, or a change from one
     # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):
     CHECKIN = "checkin"  # to an owner: the Board is coming, please post your updates
     REMINDER = "reminder"  # to an owner still without an update, a few working days before the Board

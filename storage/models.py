@@ -144,6 +144,8 @@ class SupportRequest(Base):
         Index("ix_requests_open_queue", "is_open", "priority", "created_at"),
         Index("ix_requests_requester_open", "requester_key", "is_open"),
         Index("uq_requests_submission_key", "submission_key", unique=True),
+        Index("ix_requests_rated_at", "rated_at"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # ICT-<id>
@@ -177,6 +179,13 @@ class SupportRequest(Base):
     sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The button press or form submission that raised it (one request per press, however often it arrives).
     submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: The requester's answer to "How did we do?" once it was resolved: 1 (very poor) to 5 (excellent).
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: When the rating was given, or last changed; each one is also an event ("rated") in its history.
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: How many times the requester changed their rating after first giving it.
+    rating_changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TicketEvent(Base):

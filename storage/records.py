@@ -202,6 +202,11 @@ class TicketRecord:
     sla_paused_at: datetime | None = None
     #: When it becomes at risk (in business time); None for requests raised before SLA clocks had one.
     sla_at_risk: datetime | None = None
+    #: The requester's answer to "How did we do?": 1 (very poor) to 5 (excellent); None until they rate it.
+    rating: int | None = None
+    rating_comment: str | None = None
+    #: When the rating was given, or last changed.
+    rated_at: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -225,6 +230,29 @@ class TicketRecord:
         window = (self.sla_due - self.created_at).total_seconds()
         left = (self.sla_due - now).total_seconds()
         return "at risk" if window > 0 and left < window / 4 else "on track"
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord:
+    """A requester's rating of a resolved request, for the desk's reports."""
+
+    number: int
+    score: int
+    comment: str
+    rated_at: datetime
+    #: How many times the requester changed it after first giving it.
+    changes: int
+    requester_key: str
+    requester_name: str
+    assignee_key: str | None
+    assignee_name: str | None
+    category: str
+    priority: str
+    resolved_at: datetime | None
+
+    @property
+    def ref(self) -> str:
+        return str(TicketRef(self.number))
 
 
 @dataclass(frozen=True, slots=True)

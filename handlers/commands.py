@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, people, plan_upload, requester, strategy, support, whoami
+from handlers import admin, cycle, desk, people, plan_upload, requester, satisfaction, strategy, support, whoami
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
@@ -12,6 +12,7 @@ ALL_COMMANDS = Registry(
         *support.COMMANDS,
         *desk.COMMANDS,
         *requester.COMMANDS,
+        *satisfaction.COMMANDS,
         *admin.COMMANDS,
         *people.COMMANDS,
         *cycle.COMMANDS,

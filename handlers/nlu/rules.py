@@ -162,6 +162,11 @@ INTENT_CUES: tuple[Cue, ...] = (
         (8, _both(r"\bticketref\b", _any("cancel", "ignore", "scrap"))),
     ),
     *_cues(
+        "rate",
+        (9, _any("rate", "rating", "ratings", r"(?:1|2|3|4|5|one|two|three|four|five) stars?", "out of (?:5|five)")),
+        (6, r"\bfeedback\b"),
+    ),
+    *_cues(
         "note",
         (9, r"\binternal\b|\bprivate note\b|\bdesk only\b"),
     ),

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from handlers import admin, cycle, desk, incidents, kb, people, plan_upload, requester, strategy, support, whoami
+from handlers import (
+    admin,
+    cycle,
+    desk,
+    incidents,
+    kb,
+    people,
+    plan_upload,
+    requester,
+    satisfaction,
+    strategy,
+    support,
+    whoami,
+)
 from handlers.help import COMMANDS as HELP
 from handlers.registry import Registry
 
@@ -14,6 +27,7 @@ ALL_COMMANDS = Registry(
         *requester.COMMANDS,
         *incidents.COMMANDS,
         *kb.COMMANDS,
+        *satisfaction.COMMANDS,
         *admin.COMMANDS,
         *people.COMMANDS,
         *cycle.COMMANDS,

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from handlers.formatting import local_time
 from handlers.reply import Reply, Tone
-from handlers.ticket_cards import PRIORITY_WORDS, ticket_card
+from handlers.ticket_cards import PRIORITY_WORDS, rating_buttons, score_text, ticket_card
 from storage.enums import NoticeKind
+from storage.ratings import LOW_SCORE
 from storage.records import NotificationRecord, TicketRecord
 
 NOTICE_TITLE = {
@@ -24,6 +25,7 @@ NOTICE_TITLE = {
     NoticeKind.SLA_BREACHED: "SLA breached",
     NoticeKind.REOPENED: "Reopened",
     NoticeKind.WITHDRAWN: "Withdrawn",
+    NoticeKind.RATED: "How we did",
 }
 NOTICE_TONE = {
     NoticeKind.ASSIGNED: Tone.INFO,
@@ -32,6 +34,8 @@ NOTICE_TONE = {
     NoticeKind.SLA_AT_RISK: Tone.WARNING,
     NoticeKind.SLA_BREACHED: Tone.ERROR,
 }
+#: What the resolved notice asks the requester, above its score buttons.
+HOW_DID_WE_DO = "How did we do?"
 
 
 def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
@@ -49,8 +53,15 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
     if notice.kind == NoticeKind.RESOLVED:
         return (
             f"{ticket.ref} \u201c{ticket.summary}\u201d is resolved by {by}: {note}\n"
-            f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG"
+            f"Still a problem? Reply with: reopen {ticket.ref} WHAT IS STILL WRONG\n"
+            f"{HOW_DID_WE_DO} Choose a score, or reply with: rate {ticket.ref} 1-5 [COMMENT] "
+            "(1 very poor, 5 excellent)"
         )
+    if notice.kind == NoticeKind.RATED:
+        return f"{rated(notice, ticket)}\nSee it with: ticket {ticket.ref}"
+    if notice.kind == NoticeKind.LOW_RATING:
+        assignee = f" It was with {ticket.assignee_name}." if ticket.assignee_name else ""
+        return f"{rated(notice, ticket)}{assignee}\nSee it with: ticket {ticket.ref}"
     if notice.kind == NoticeKind.REQUESTER_REPLIED:
         return (
             f"{by} added to {ticket.ref} “{ticket.summary}”, which nobody is assigned: {note}\n"
@@ -82,17 +93,42 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
     return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."
 
 
+def rated(notice: NotificationRecord, ticket: TicketRecord) -> str:
+    """'Rita rated ICT-4 “VPN drops” 2/5 (Poor): “took three days”', or how she changed her rating."""
+    by = notice.payload.get("by", "The requester")
+    score, previous = notice.payload.get("score"), notice.payload.get("previous")
+    comment = notice.payload.get("comment") or ""
+    what = f"{ticket.ref} \u201c{ticket.summary}\u201d"
+    if previous is None:
+        said = f"{by} rated {what} {score_text(score)}"
+    elif previous == score:
+        said = f"{by} commented on their rating of {what}, {score_text(score)}"
+    else:
+        said = f"{by} changed their rating of {what} from {previous}/5 to {score_text(score)}"
+    return said + (f": \u201c{comment}\u201d." if comment else ".")
+
+
+def _low(notice: NotificationRecord) -> bool:
+    return (notice.payload.get("score") or 0) <= LOW_SCORE
+
+
 def person_notice(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
-    """A notice to one person (the requester, or the assignee of a comment)."""
-    return Reply(
-        title=NOTICE_TITLE.get(notice.kind, ticket.ref),
-        text=notice_text(notice, ticket),
-        tone=NOTICE_TONE.get(notice.kind, Tone.INFO),
-    )
+    """A notice to one person (the requester, or the assignee of a comment); the resolved notice asks the
+    requester how we did, with a button for each score."""
+    title = NOTICE_TITLE.get(notice.kind, ticket.ref)
+    tone = NOTICE_TONE.get(notice.kind, Tone.INFO)
+    if notice.kind == NoticeKind.RATED:
+        tone = Tone.WARNING if _low(notice) else Tone.INFO
+    elif notice.kind == NoticeKind.LOW_RATING:  # to the desk: a low score, or a change from one
+        title, tone = ("Low rating", Tone.WARNING) if _low(notice) else ("Rating changed", Tone.INFO)
+    buttons = rating_buttons(ticket.ref) if notice.kind == NoticeKind.RESOLVED else ()
+    return Reply(title=title, text=notice_text(notice, ticket), tone=tone, buttons=buttons)
 
 
 #: Triage notices that are also said in the triage channel, as a message of their own (besides the refresh).
-DESK_ALERTS = frozenset({NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED, NoticeKind.REQUESTER_REPLIED})
+DESK_ALERTS = frozenset(
+    {NoticeKind.SLA_AT_RISK, NoticeKind.SLA_BREACHED, NoticeKind.REQUESTER_REPLIED, NoticeKind.LOW_RATING}
+)
 
 
 def desk_alert(notice: NotificationRecord, ticket: TicketRecord) -> Reply | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.formatting import local_time
+from datetime import date
+
+from handlers.formatting import local_time, long_day
 from storage import Conflict, InvalidInput, NotFound, PermissionDenied, StorageError, TicketRef, UploadClosed
 from storage.enums import UploadOutcome
+from storage.ratings import RATING_DAYS
 from storage.uploads import MAX_BYTES, UPLOAD_TTL
 
 DESK_ONLY = "Only the ICT service desk (agents) can do that."
@@ -56,6 +59,8 @@ _INVALID = {
     ("plan_year", "already_there"): "These actions are already in that plan year: {value}. Nothing was carried.",
     ("date", "malformed"): "'{value}' is not a date. Write it like 2021-03-15 or 15/03/2021.",
     ("note", "too_long"): "That note is too long: keep it under {allowed} characters.",
+    ("score", "out_of_range"): "A score is a whole number from 1 (very poor) to 5 (excellent).",
+    ("rating_comment", "too_long"): "That comment is too long: keep it under {allowed} characters.",
     ("file", "too_big"): f"That file is too big: the most I can read is {MAX_BYTES // (1024 * 1024)} MB.",
 }
 
@@ -69,6 +74,8 @@ _CONFLICT = {
     "same_priority": "{ref} is already {current}.",
     "still_open": "{ref} is still open ({current}); add to it with: comment {ref} TEXT",
     "not_resolved": "{ref} is {current}, not resolved, so it can't be reopened. Raise a new request instead.",
+    "rating_while_open": "{ref} is still open ({current}): you can say how we did once it is resolved.",
+    "rating_withdrawn": "{ref} was withdrawn, so there is nothing to rate.",
     "last_admin": "{current} is the last admin, and there must be at least one. Grant admin to someone else first.",
 }
 
@@ -86,6 +93,11 @@ def problem_text(error: StorageError, command: str | None = None) -> str:
         return wording.format(value=error.value, allowed=", ".join(error.allowed), field=error.field.replace("_", " "))
     if isinstance(error, UploadClosed):
         return _upload_closed(error)
+    if isinstance(error, Conflict) and error.code == "rating_too_late":
+        return (
+            f"{error.ref} was resolved on {long_day(date.fromisoformat(error.current))}. A request can be rated for "
+            f"{RATING_DAYS} days from when it is resolved, so it is too late to rate it now."
+        )
     if isinstance(error, Conflict):
         return _CONFLICT.get(error.code, "{ref} can't be changed now: it is {current}.").format(
             ref=error.ref, current=error.current
@@ -106,6 +118,10 @@ def _refusal(error: PermissionDenied) -> str:
         return "The queue is for the ICT service desk (agents) only."
     if error.attempt == "withdraw_request":
         return f"Only the person who raised {error.ref} can withdraw it."
+    if error.attempt == "rate_request":
+        return f"Only the person who raised {error.ref} can rate it."
+    if error.attempt == "view_ratings":
+        return "Ratings are for the ICT service desk (agents) only."
     if error.attempt == "change_request" and error.own_request:
         return f"Only the ICT service desk can change {error.ref}."
     return DESK_ONLY if error.needed == "agent" else "You can't do that."

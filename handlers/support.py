@@ -14,8 +14,8 @@ from handlers.problems import EXAMPLE_TICKET
 from handlers.registry import Command, Place
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 from handlers.similar import same_problem
-from handlers.ticket_cards import PRIORITY_WORDS, sla_target, ticket_card, ticket_item
-from storage import Conflict, IncidentRecord, InvalidInput, TicketRecord, TicketRef
+from handlers.ticket_cards import PRIORITY_WORDS, score_text, sla_target, ticket_card, ticket_item
+from storage import Conflict, IncidentRecord, InvalidInput, TicketEventRecord, TicketRecord, TicketRef
 from storage.enums import Category, Council, Priority, WorkSetting
 from storage.records import ArticleRecord
 from storage.tickets import may_reopen
@@ -357,7 +357,7 @@ async def ticket(ctx: Context, rest: str) -> Reply:
     t = await ctx.store.get_ticket(ref, ctx.user.key)
     reply = ticket_card(t, ctx.now, for_agent=ctx.user.can_work_tickets)
     history = tuple(
-        Item(title=f"{e.kind} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))
+        Item(title=f"{event_title(e)} by {e.actor_name}, {when(e.at, ctx.now)}", text=str(e.detail.get("note", "")))
         for e in t.events[-10:]
     )
     return Reply(
@@ -368,6 +368,13 @@ async def ticket(ctx: Context, rest: str) -> Reply:
         items=history,
         footer="Add information with: comment " + t.ref + " TEXT" if t.is_open else None,
     )
+
+
+def event_title(e: TicketEventRecord) -> str:
+    """What happened: its kind, with the score for a rating ('rated 2/5 (Poor)')."""
+    if e.kind == "rated" and isinstance(e.detail.get("score"), int):
+        return f"rated {score_text(e.detail['score'])}"
+    return e.kind
 
 
 async def tickets(ctx: Context, rest: str) -> Reply:

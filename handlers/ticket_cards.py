@@ -9,6 +9,8 @@ from storage.records import Remark, TicketRecord
 from storage.sla import split_target
 
 PRIORITY_WORDS = {"P1": "critical", "P2": "high", "P3": "normal", "P4": "low"}
+#: What each score of "How did we do?" means, said beside it (never a colour or a number alone).
+SCORE_WORDS = {1: "Very poor", 2: "Poor", 3: "OK", 4: "Good", 5: "Excellent"}
 SLA_RAG = {"breached": "red", "at risk": "amber", "on track": "green", "met": "green"}
 
 
@@ -19,6 +21,23 @@ def sla_target(sla: SlaPolicy, priority: str) -> str:
     word = {"m": "minute", "h": "hour", "d": "day"}[unit]
     working = "" if priority in sla.all_hours or unit == "m" else "working "
     return f"{amount} {working}{word}{'' if amount == '1' else 's'}"
+
+
+def score_text(score: int) -> str:
+    """'2/5 (Poor)'."""
+    return f"{score}/5 ({SCORE_WORDS.get(score, '?')})"
+
+
+def rating_buttons(ref: str) -> tuple[Button, ...]:
+    """ "How did we do?": one button a score, each running `rate REF N`."""
+    return tuple(Button(f"{n} {word}", "rate", f"{ref} {n}") for n, word in SCORE_WORDS.items())
+
+
+def rating_text(t: TicketRecord) -> str:
+    """The requester's rating, with their comment: '2/5 (Poor): “took three days”'; "" when not rated."""
+    if t.rating is None:
+        return ""
+    return score_text(t.rating) + (f": \u201c{t.rating_comment}\u201d" if t.rating_comment else "")
 
 
 def agent_buttons(t: TicketRecord) -> tuple[Button, ...]:
@@ -67,6 +86,8 @@ def ticket_fields(t: TicketRecord, now, *, for_agent: bool = False) -> tuple[Fie
         fields.append(Field(label, _remark(t.latest_comment, now)))
     if for_agent and t.latest_note is not None:
         fields.append(Field("Internal note (desk only)", _remark(t.latest_note, now)))
+    if t.rating is not None:
+        fields.append(Field("Rated by the requester", rating_text(t)))
     return tuple(fields)
 
 

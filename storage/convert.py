@@ -14,6 +14,7 @@ from storage.records import (
     JobRunRecord,
     NotificationRecord,
     Origin,
+    RatingRecord,
     Remark,
     SelfHelpRecord,
     ThemeRecord,
@@ -124,10 +125,32 @@ def ticket_record(r: m.SupportRequest, events: Iterable[m.TicketEvent] = ()) -> 
         requester_replied_at=r.requester_replied_at,
         incident_number=r.incident_id,
         submission_key=r.submission_key,
+        rating=r.rating,
+        rating_comment=r.rating_comment,
+        rated_at=r.rated_at,
         events=tuple(
             TicketEventRecord(at=e.at, actor_key=e.actor_key, actor_name=e.actor_name, kind=e.kind, detail=e.detail)
             for e in events
         ),
+    )
+
+
+def rating_record(r: m.SupportRequest) -> RatingRecord:
+    """The rating of a rated request (r.rating and r.rated_at set)."""
+    assert r.rating is not None and r.rated_at is not None
+    return RatingRecord(
+        number=r.id,
+        score=r.rating,
+        comment=r.rating_comment or "",
+        rated_at=r.rated_at,
+        changes=r.rating_changes or 0,
+        requester_key=r.requester_key,
+        requester_name=r.requester_name,
+        assignee_key=r.assignee_key,
+        assignee_name=r.assignee_name,
+        category=r.category,
+        priority=r.priority,
+        resolved_at=r.resolved_at,
     )
 
 

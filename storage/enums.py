@@ -98,6 +98,8 @@ class NoticeKind(StrEnum):
     # About a major incident (no one request; payload "to": triage or announce):
     INCIDENT_OPENED = "incident_opened"  # to the triage and announcement channels
     INCIDENT_RESOLVED = "incident_resolved"  # to the triage and announcement channels
+    RATED = "rated"  # to the assignee: the requester answered "How did we do?" (or changed their answer)
+    LOW_RATING = "low_rating"  # to the triage channels: a score of 1-2, or a change from one
     # About the strategy plan, not a request (the strategy cycle's jobs, storage/cycle.py):
     CHECKIN = "checkin"  # to an owner: the Board is coming, please post your updates
     REMINDER = "reminder"  # to an owner still without an update, a few working days before the Board

@@ -146,6 +146,8 @@ class SupportRequest(Base):
         Index("ix_requests_open_queue", "is_open", "priority", "created_at"),
         Index("ix_requests_requester_open", "requester_key", "is_open"),
         Index("uq_requests_submission_key", "submission_key", unique=True),
+        Index("ix_requests_rated_at", "rated_at"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # ICT-<id>
@@ -188,6 +190,14 @@ class SupportRequest(Base):
     requester_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: The major incident it is part of (INC-<id>); resolving the incident resolves it.
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), nullable=True)
+
+    #: The requester's answer to "How did we do?" once it was resolved: 1 (very poor) to 5 (excellent).
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: When the rating was given, or last changed; each one is also an event ("rated") in its history.
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: How many times the requester changed their rating after first giving it.
+    rating_changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Incident(Base):

@@ -222,6 +222,11 @@ class TicketRecord:
     incident_number: int | None = None  # INC-<n> it is part of
     linked_actions: tuple[str, ...] = ()  # strategy actions it is tied to (read with the request, not in lists)
     submission_key: str | None = None  # the button press or form submission that raised it
+    #: The requester's answer to "How did we do?": 1 (very poor) to 5 (excellent); None until they rate it.
+    rating: int | None = None
+    rating_comment: str | None = None
+    #: When the rating was given, or last changed.
+    rated_at: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -269,6 +274,29 @@ class IncidentRecord:
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord:
+    """A requester's rating of a resolved request, for the desk's reports."""
+
+    number: int
+    score: int
+    comment: str
+    rated_at: datetime
+    #: How many times the requester changed it after first giving it.
+    changes: int
+    requester_key: str
+    requester_name: str
+    assignee_key: str | None
+    assignee_name: str | None
+    category: str
+    priority: str
+    resolved_at: datetime | None
+
+    @property
+    def ref(self) -> str:
+        return str(TicketRef(self.number))
 
 
 @dataclass(frozen=True, slots=True)

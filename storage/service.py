@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, incidents, jobs, kb, links, outbox, plan, tickets, uploads, users
+from storage import board, channels, cycle, incidents, jobs, kb, links, outbox, plan, ratings, tickets, uploads, users
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
@@ -36,6 +36,7 @@ from storage.records import (
     Origin,
     PlanScope,
     PlanUploadRecord,
+    RatingRecord,
     SelfHelpCount,
     SelfHelpRecord,
     ThemeRecord,
@@ -677,6 +678,24 @@ class Store:
         """Per article, in [start, end): deflections (fixed) and still_need_help; most deflections first."""
         async with self._read() as s:
             return await kb.counts_between(s, start, end)
+
+    async def rate_ticket(
+        self, ref: str | TicketRef, actor_key: str, score: int, comment: str = "", *, now: datetime | None = None
+    ) -> tuple[TicketRecord, bool]:
+        """The requester answers "How did we do?" on their resolved request (1-5, an optional comment), or
+        changes their answer, until ratings.RATING_DAYS after it was resolved: (the request, True); the same
+        answer again changes nothing: (the request, False). See ratings.rate for who is told."""
+        ticket = TicketRef.parse(ref)
+        async with self._write.begin() as s:
+            return await ratings.rate(s, self.outbox, ticket, actor_key, score, comment, now or utcnow())
+
+    async def ratings_between(
+        self, start: datetime, end: datetime, *, viewer_key: str | None = None
+    ) -> list[RatingRecord]:
+        """Ratings given or last changed in [start, end), oldest first: for the desk (agents and admins), or
+        the command line (viewer_key None)."""
+        async with self._read() as s:
+            return await ratings.between(s, start, end, viewer_key)
 
     # ------------------------------------------------------------ notifications (outbox)
 

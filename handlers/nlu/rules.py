@@ -179,6 +179,11 @@ INTENT_CUES: tuple[Cue, ...] = (
         ),
     ),
     *_cues(
+        "rate",
+        (9, _any("rate", "rating", "ratings", r"(?:1|2|3|4|5|one|two|three|four|five) stars?", "out of (?:5|five)")),
+        (6, r"\bfeedback\b"),
+    ),
+    *_cues(
         "note",
         (9, r"\binternal\b|\bprivate note\b|\bdesk only\b"),
     ),

@@ -402,6 +402,17 @@ SAYINGS: dict[str, tuple[str, ...]] = {
         "where {ticket} home",
         "{ticket} i'm working at {place} this week",
     ),
+    "rate": (
+        "id give {ticket} 5 out of 5",
+        "5 stars for {ticket}, {name} sorted it really quickly",
+        "my rating for {ticket} is 2, it took three days",
+        "i want to rate {ticket}",
+        "feedback on {ticket}: 4 out of 5, good job",
+        "not happy with how {ticket} was handled, 1 out of 5",
+        "can i change my rating of {ticket} to 4",
+        "how do i leave feedback on {ticket}",
+        "rating {ticket} 3 stars, fixed but it was slow",
+    ),
     "note": (
         "internal note on {ticket}: same fault as last week",
         "private note for the desk on {ticket} - dont tell the user yet",

@@ -6,7 +6,7 @@ desk; major incidents (INC-n) that requests can join; and links from requests to
 raised before keep no work setting (the desk report counts them as "not known").
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 14:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from handlers import Assistant, Origin, Sender
 from storage import Store
 from storage.db import create_engine
-from storage.migrate import upgrade
+from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Base
 
 PG_URL_ENV = "ICTBOT_TEST_DATABASE_URL"
@@ -64,6 +64,8 @@ async def database_url(request, tmp_path) -> AsyncIterator[str]:
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     try:
+        if await current_revision(engine) != head_revision():  # a migration test left it at an older revision
+            await upgrade(engine)
         await _truncate_postgres(engine)
     finally:
         await engine.dispose()

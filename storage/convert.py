@@ -11,6 +11,7 @@ from storage.records import (
     ActionUpdateRecord,
     ArticleRecord,
     ChannelPostRecord,
+    IncidentRecord,
     JobRunRecord,
     NotificationRecord,
     Origin,
@@ -207,4 +208,20 @@ def self_help_record(o: m.SelfHelpOutcome) -> SelfHelpRecord:
         outcome=o.outcome,
         request_number=o.request_id,
         at=o.at,
+    )
+
+
+def incident_record(i: m.Incident, counts: tuple[int, int] = (0, 0)) -> IncidentRecord:
+    """counts: its linked requests (open, all)."""
+    return IncidentRecord(
+        number=i.id,
+        title=i.title,
+        category=i.category,
+        status=i.status,
+        opened_by_name=i.opened_by_name,
+        opened_at=i.opened_at,
+        resolved_at=i.resolved_at,
+        resolution=i.resolution,
+        open_requests=counts[0],
+        requests=counts[1],
     )

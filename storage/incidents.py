@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
 from storage import tickets, users
-from storage.convert import ticket_record
+from storage.convert import incident_record, ticket_record
 from storage.enums import Category, IncidentStatus, NoticeKind
 from storage.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from storage.outbox import Outbox
@@ -22,21 +22,6 @@ from storage.sla import SlaPolicy
 TITLE_MAX = 200
 #: Where each incident notice goes, on every platform that takes triage posts.
 DESTINATIONS = ("triage", "announce")
-
-
-def _record(i: m.Incident, counts: tuple[int, int] = (0, 0)) -> IncidentRecord:
-    return IncidentRecord(
-        number=i.id,
-        title=i.title,
-        category=i.category,
-        status=i.status,
-        opened_by_name=i.opened_by_name,
-        opened_at=i.opened_at,
-        resolved_at=i.resolved_at,
-        resolution=i.resolution,
-        open_requests=counts[0],
-        requests=counts[1],
-    )
 
 
 async def _counts(s: AsyncSession, numbers: list[int]) -> dict[int, tuple[int, int]]:
@@ -91,7 +76,7 @@ async def open_incident(
     s.add(incident)
     await s.flush()
     _announce(outbox, s, NoticeKind.INCIDENT_OPENED, incident, now, category=category, by=actor.display_name)
-    return _record(incident)
+    return incident_record(incident)
 
 
 async def open_incidents(s: AsyncSession) -> list[IncidentRecord]:
@@ -101,12 +86,12 @@ async def open_incidents(s: AsyncSession) -> list[IncidentRecord]:
         )
     ).all()
     counts = await _counts(s, [i.id for i in rows]) if rows else {}
-    return [_record(i, counts.get(i.id, (0, 0))) for i in rows]
+    return [incident_record(i, counts.get(i.id, (0, 0))) for i in rows]
 
 
 async def get(s: AsyncSession, ref: IncidentRef) -> IncidentRecord:
     incident = await _incident(s, ref)
-    return _record(incident, (await _counts(s, [incident.id])).get(incident.id, (0, 0)))
+    return incident_record(incident, (await _counts(s, [incident.id])).get(incident.id, (0, 0)))
 
 
 async def join(

@@ -1,4 +1,4 @@
-"""`ictbot`: serve, chat, users, db, plan and kb commands. Every database command upgrades the schema first."""
+"""`ictbot`: serve, chat, users, db, plan, kb and report commands. Every database command upgrades the schema first."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ def _channel_groups() -> list[CommandGroup]:
 def _cycle_groups() -> list[CommandGroup]:
     from bot.cycle_cli import COMMAND_GROUPS  # the strategy cycle: `ictbot board ...`, `ictbot jobs ...`
     from bot.nlu_cli import COMMAND_GROUP as nlu_group  # `ictbot nlu ...`: the understanding step
+    from bot.report_cli import COMMAND_GROUP as report_group  # `ictbot report ...`
 
-    return [*COMMAND_GROUPS, nlu_group]
+    return [*COMMAND_GROUPS, nlu_group, report_group]
 
 
 def configure_logging(level: str) -> None:

@@ -120,6 +120,8 @@ def _refusal(error: PermissionDenied) -> str:
         return f"Only the person who raised {error.ref} can withdraw it."
     if error.attempt == "rate_request":
         return f"Only the person who raised {error.ref} can rate it."
+    if error.attempt == "view_desk_report":
+        return "The desk report is for the ICT service desk, leads and admins."
     if error.attempt == "view_ratings":
         return "Ratings are for the ICT service desk (agents) only."
     if error.attempt == "change_request" and error.own_request:

@@ -425,7 +425,7 @@ COMMANDS = (
         "support DESCRIPTION",
         "support my laptop will not connect to the VPN",
         "Ask ICT for help",
-        aliases=("raise", "request", "report", "helpdesk"),
+        aliases=("raise", "request", "helpdesk"),
         form_id="support",
         submit=submit_support_form,
         offered=EVERYWHERE,

@@ -11,10 +11,26 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import board, channels, cycle, incidents, jobs, kb, links, outbox, plan, ratings, tickets, uploads, users
+from storage import (
+    board,
+    channels,
+    cycle,
+    desk_report,
+    incidents,
+    jobs,
+    kb,
+    links,
+    outbox,
+    plan,
+    ratings,
+    tickets,
+    uploads,
+    users,
+)
 from storage.convert import ticket_record
 from storage.cycle import CycleConfig
 from storage.db import session_factories
+from storage.desk_report import DeskReport
 from storage.enums import Category, Priority
 from storage.errors import InvalidInput, UploadClosed
 from storage.kb_file import ArticleInput
@@ -696,6 +712,14 @@ class Store:
         the command line (viewer_key None)."""
         async with self._read() as s:
             return await ratings.between(s, start, end, viewer_key)
+
+    async def desk_report(
+        self, start: datetime, end: datetime, *, council: str | None = None, viewer_key: str | None = None
+    ) -> DeskReport:
+        """The service desk's figures for [start, end), for one council's requests or all (see
+        storage.desk_report for what each means): for agents, leads and admins, or the command line (None)."""
+        async with self._read() as s:
+            return await desk_report.report(s, start, end, council, viewer_key, self.sla)
 
     # ------------------------------------------------------------ notifications (outbox)
 

@@ -300,7 +300,9 @@ def resolve(resolution: str, sla: SlaPolicy) -> DeskChange:
         ticket.resolved_at = now
         if ticket.assignee_key is None:
             ticket.assignee_key, ticket.assignee_name = actor.key, actor.display_name
-        record_event(s, ticket, actor, "resolved", now, note=note)
+        # The clock as it stood, for the desk report: due, business seconds waited, priority.
+        clock = dict(due=ticket.sla_due.isoformat(), waited=ticket.sla_paused_seconds or 0, priority=ticket.priority)
+        record_event(s, ticket, actor, "resolved", now, note=note, **clock)
         desk_answered(ticket)
         outbox.notify_requester(s, ticket, NoticeKind.RESOLVED, now, by=actor.display_name, note=note)
 

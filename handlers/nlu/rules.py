@@ -265,6 +265,14 @@ INTENT_CUES: tuple[Cue, ...] = (
         (2, _both(r"\bactions?\b", _any("overdue", "flagged", "late", "not started", "own"))),
     ),
     *_cues(
+        "report",
+        (
+            8,
+            r"\b(?:desk|helpdesk|performance|monthly)\b.{0,20}\b(?:report|figures|stats|performance)\b"
+            r"|\bsla attainment\b|\bagainst our slas\b|\bhow did the (?:service )?desk do\b",
+        ),
+    ),
+    *_cues(
         "queue",
         (
             6,

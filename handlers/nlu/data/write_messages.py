@@ -421,6 +421,17 @@ SAYINGS: dict[str, tuple[str, ...]] = {
         "internal: {ticket} probably the same as the outage yesterday",
         "add an internal note to {ticket}, user is difficult on the phone",
     ),
+    "report": (
+        "desk report for last month please",
+        "how did the service desk do in november",
+        "can i see the service desk performance report",
+        "monthly desk report for {council}",
+        "whats our sla attainment this month",
+        "service desk figures for october",
+        "send me the desk stats for this month",
+        "performance report for the helpdesk",
+        "how are we doing against our slas this month",
+    ),
     "queue": (
         "whats in the queue",
         "show me the unassigned tickets",

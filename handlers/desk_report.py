@@ -171,7 +171,8 @@ def rating_text(r: DeskReport) -> str:
 
 def deflection_text(r: DeskReport) -> str:
     offered = r.deflected + r.still_needed_help
-    return f"{r.deflected} fixed by an article" + (f", {share(r.deflected, offered)} answered" if offered else "")
+    said = f"{r.deflected} fixed by an article"
+    return said + (f" ({r.deflected} of the {offered} who answered, {r.deflected / offered:.0%})" if offered else "")
 
 
 def _split_label(split: Split) -> str:

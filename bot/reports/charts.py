@@ -24,15 +24,14 @@ def drawing(chart: BarChart, width: int = WIDTH, height: int = HEIGHT) -> Drawin
     bars = VerticalBarChart()
     bars.x, bars.y, bars.width, bars.height = 40, 55, width - 60, height - 90
     bars.data = [s.values or (0,) for s in chart.series]
-    bars.categoryAxis.categoryNames = list(chart.labels) or [""]
-    bars.categoryAxis.labels.fontSize = 7
-    bars.categoryAxis.labels.angle = 60 if len(chart.labels) > 12 else 0
-    bars.categoryAxis.labels.boxAnchor = "ne" if len(chart.labels) > 12 else "n"
+    many = len(chart.labels) > 12  # a month of days: the day's number alone ('1 Nov' -> '1')
+    bars.categoryAxis.categoryNames = [label.split()[0] if many else label for label in chart.labels] or [""]
+    bars.categoryAxis.labels.fontSize = 9
     bars.valueAxis.valueMin = 0
     top = max((max(s.values, default=0) for s in chart.series), default=0)
     bars.valueAxis.valueMax = max(top, 1) + 1
     bars.valueAxis.valueStep = max(1, (top + 5) // 5)
-    bars.valueAxis.labels.fontSize = 8
+    bars.valueAxis.labels.fontSize = 9
     bars.groupSpacing, bars.barSpacing = 2, 0
     for i, _ in enumerate(chart.series):
         bars.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])

@@ -377,3 +377,30 @@ def test_a_new_database_is_seeded_with_the_sample_articles(ictbot):
     result = ictbot("chat", "--as", "pat", "kb vpn keeps dropping")
     assert result.returncode == 0, result.stderr
     assert "The VPN (Always On VPN) keeps dropping" in result.stdout
+
+
+def test_report_desk_writes_every_format(ictbot, tmp_path):
+    ictbot("chat", "--as", "rob", "support my screen flickers")
+    ictbot("chat", "--as", "rob", "support outlook will not open")
+    ictbot("users", "grant", "local:alex", "agent")
+    ictbot("chat", "--as", "alex", "resolve ICT-1 Replaced the cable")
+
+    result = ictbot("report", "desk", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = {tuple(line.split(",")[:2]): line.split(",")[3] for line in result.stdout.lstrip("\ufeff").splitlines()}
+    assert rows[("Summary", "Raised")] == "2" and rows[("Summary", "Resolved")] == "1"
+
+    for fmt, start in (("html", b"<!DOCTYPE html>"), ("md", b"# Service desk report: "), ("pdf", b"%PDF-")):
+        out = tmp_path / f"desk.{fmt}"
+        written = ictbot("report", "desk", "--format", fmt, "-o", str(out))
+        assert written.returncode == 0 and f"Wrote {out}" in written.stderr
+        assert out.read_bytes().startswith(start)
+
+    swale = ictbot("report", "desk", "--council", "swale", "--format", "md").stdout
+    assert "Service desk report:" in swale and ", Swale" in swale and "- **Raised:** 0" in swale
+    earlier = ictbot("report", "desk", "--month", "2026-01", "--now", "2026-03-01T09:00", "--format", "md").stdout
+    assert "January 2026" in earlier and "- **Raised:** 0" in earlier
+
+    bad = ictbot("report", "desk", "--month", "smarch")
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("ictbot: 'smarch' is not a month like 2026-11")
+    assert "Traceback" not in bad.stderr

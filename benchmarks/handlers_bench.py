@@ -473,6 +473,32 @@ class Call:
     text: str | None = None  # None: pick a support text per call
 
 
+async def desk_report_cost(store: Store, agent: Person, now: datetime, rounds: int = 5) -> None:
+    """The desk report for the last full month (about a twelfth of the requests filled): the figures as
+    `report desk` computes them, then the document written out in each format."""
+    from bot.reports import FORMATS, render
+    from handlers.desk_report import desk_arguments, desk_document
+
+    _council, period = desk_arguments("last month", now)
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        figures = await store.desk_report(period.start, period.end, viewer_key=agent.key)
+        times.append(time.perf_counter() - started)
+    doc = desk_document(figures, period)
+    rendered = {}
+    for fmt in FORMATS:
+        started = time.perf_counter()
+        size = len(render(doc, fmt))
+        rendered[fmt] = f"{fmt} {1000 * (time.perf_counter() - started):.0f} ms ({size / 1024:.0f} KiB)"
+    print(
+        f"\ndesk report for {period.label}: {figures.raised:,} raised, {figures.resolved:,} resolved; figures "
+        f"median {1000 * statistics.median(times):.0f} ms of {rounds} (max {1000 * max(times):.0f} ms); "
+        + ", ".join(rendered.values())
+        + f"; peak RSS {peak_rss_mb():.0f} MB"
+    )
+
+
 async def measure(
     assistant: Assistant,
     probe: SqlProbe,
@@ -629,6 +655,8 @@ async def run_backend(url: str, args, backend: str) -> None:
             print(f"other processes used {other_cpus:.2f} of {os.cpu_count()} CPUs while this measured{server}")
             if sqlite and other_cpus > 0.25:
                 print("WARNING: the machine was busy; latencies include waiting for a CPU. Compare CPU ms, or rerun.")
+
+        await desk_report_cost(store, desk[0], now)
 
         to_profile = [c for c in calls if c.command in missed or c.command in args.profile]
         for call in to_profile:

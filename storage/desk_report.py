@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
@@ -125,8 +125,8 @@ class _Facts:
     withdrawn_at: datetime | None
 
 
-def _facts(ticket: m.SupportRequest, events: Sequence[m.TicketEvent], desk: set[str]) -> _Facts:
-    """`events` in order; `desk`: the keys of the agents and admins (whose comments are the desk's)."""
+def _facts(ticket: Row, events: Sequence[Row], desk: set[str]) -> _Facts:
+    """`ticket`: its REQUEST_COLUMNS; `events`: their EVENT_COLUMNS, in order; `desk`: the keys of the agents and admins (whose comments are the desk's)."""
     first_priority = next((e.detail.get("old") for e in events if e.kind == "priority"), None)
     first_response = resolved = withdrawn = None
     assignments, asked, reopened = 0, False, False
@@ -166,6 +166,25 @@ def _facts(ticket: m.SupportRequest, events: Sequence[m.TicketEvent], desk: set[
     )
 
 
+#: What the report reads of each request and event (columns, not whole rows: a month is thousands of them).
+_r, _e = m.SupportRequest, m.TicketEvent
+REQUEST_COLUMNS = (
+    _r.id,
+    _r.requester_key,
+    _r.category,
+    _r.priority,
+    _r.council,
+    _r.work_setting,
+    _r.created_at,
+    _r.is_open,
+    _r.sla_due,
+    _r.sla_paused_seconds,
+    _r.rating,
+    _r.rated_at,
+)
+EVENT_COLUMNS = (_e.request_id, _e.at, _e.actor_key, _e.kind, _e.detail)
+
+
 async def report(
     s: AsyncSession,
     start: datetime,
@@ -184,18 +203,17 @@ async def report(
     touched = select(e.request_id).where(
         e.at >= start, e.at < end, e.kind.in_(("resolved", "withdrawn"))
     )  # raised earlier, resolved or withdrawn in the period
-    stmt = select(r).where(
+    which = [
         r.created_at < end,
         or_(r.created_at >= start, r.id.in_(touched), (r.rated_at >= start) & (r.rated_at < end)),
-    )
+    ]
     if council:
-        stmt = stmt.where(r.council == council)
-    tickets = list((await s.scalars(stmt.order_by(r.id))).all())
-    events: dict[int, list[m.TicketEvent]] = {t.id: [] for t in tickets}
-    if tickets:
-        rows = await s.scalars(select(e).where(e.request_id.in_(events)).order_by(e.request_id, e.at, e.id))
-        for event in rows:
-            events[event.request_id].append(event)
+        which.append(r.council == council)
+    tickets = list((await s.execute(select(*REQUEST_COLUMNS).where(*which).order_by(r.id))).all())
+    events: dict[int, list] = {t.id: [] for t in tickets}
+    of_these = select(*EVENT_COLUMNS).where(e.request_id.in_(select(r.id).where(*which)))
+    for event in await s.execute(of_these.order_by(e.request_id, e.at, e.id)):
+        events[event.request_id].append(event)
     desk_rows = await s.scalars(select(m.User.key).where(or_(m.User.is_agent.is_(True), m.User.is_admin.is_(True))))
     desk = set(desk_rows.all())
     facts = {t.id: _facts(t, events[t.id], desk) for t in tickets}
@@ -232,7 +250,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def _figures(
-    tickets: list[m.SupportRequest],
+    tickets: list[Row],
     facts: dict[int, _Facts],
     outcomes: Counter[str],
     start: datetime,
@@ -292,7 +310,7 @@ def _figures(
 
 
 def _days(
-    raised: list[m.SupportRequest], resolved: list[_Facts], start: datetime, end: datetime, timezone: str
+    raised: list[Row], resolved: list[_Facts], start: datetime, end: datetime, timezone: str
 ) -> tuple[DayVolume, ...]:
     """Requests raised and first resolved on each local day of the period."""
     zone = ZoneInfo(timezone)

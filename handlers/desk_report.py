@@ -15,10 +15,12 @@ from handlers.formatting import clip, plural
 from handlers.registry import Command
 from handlers.reply import Field, Item, Reply
 from handlers.report_doc import BarChart, Document, Figure, Section, Series, Table
-from handlers.support import support
+from handlers.support import SETTING_CHOICES, support
+from handlers.ticket_cards import SCORE_WORDS
 from handlers.vocabulary import council_of
 from storage.desk_report import NOT_RECORDED, DeskReport, Split
 from storage.enums import ALL_COUNCILS
+from storage.ratings import SCORES
 from storage.schedule import DEFAULT_TIMEZONE
 
 USAGE = "report desk [--council NAME] [--month YYYY-MM]"
@@ -79,6 +81,18 @@ def month_of(text: str, now: datetime) -> tuple[int, int] | None:
             return (int(words[1]), month) if words[1].isdigit() and len(words[1]) == 4 else None
         return (local.year, month) if month <= local.month else (local.year - 1, month)
     return None
+
+
+#: Any moment: whether words name a month does not depend on when they are read (only which year does).
+_ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def month_in(text: str) -> str | None:
+    """The words of `text` that name a month ('last month', 'November 2026', '2026-11'), for
+    `report desk`; None when none do."""
+    words = [w.strip(",.?!;:") for w in text.split()]
+    found = _take(words, 2, lambda phrase: month_of(phrase, _ANY_MOMENT) is not None)
+    return " ".join(found) or None
 
 
 def desk_arguments(rest: str, now: datetime) -> tuple[str | None, DeskPeriod]:
@@ -163,7 +177,7 @@ def share(part: int, whole: int) -> str:
     return f"{part} of {whole}" + (f" ({part / whole:.0%})" if whole else "")
 
 
-def rating_text(r: DeskReport) -> str:
+def satisfaction_text(r: DeskReport) -> str:
     if r.average_rating is None:
         return "no ratings"
     return f"{r.average_rating:.1f} out of 5 from {plural(r.rated, 'rating')}"
@@ -179,11 +193,8 @@ def _split_label(split: Split) -> str:
     return "Not recorded" if split.key == NOT_RECORDED else split.key[:1].upper() + split.key[1:]
 
 
-_SETTING_WORDS = {"home": "At home", "office": "In a council office", "borough": "Out in the borough"}
-
-
 def _setting_label(split: Split) -> str:
-    return _SETTING_WORDS.get(split.key) or _split_label(split)
+    return SETTING_CHOICES.get(split.key) or _split_label(split)
 
 
 def headline_figures(r: DeskReport) -> tuple[Figure, ...]:
@@ -214,7 +225,7 @@ def headline_figures(r: DeskReport) -> tuple[Figure, ...]:
             "share",
         ),
         Figure("Reopened", share(r.reopened, r.resolved), fraction(r.reopened, r.resolved), "share"),
-        Figure("Satisfaction", rating_text(r), average, "average score"),
+        Figure("Satisfaction", satisfaction_text(r), average, "average score"),
         Figure("Self-help", deflection_text(r), str(r.deflected), "deflections"),
     )
 
@@ -347,7 +358,7 @@ def desk_document(r: DeskReport, period: DeskPeriod) -> Document:
     ratings = Table(
         "Ratings given",
         ("Score", "Ratings"),
-        tuple((f"{score} - {word}", str(n)) for (score, word), n in zip(_SCORE_WORDS, r.ratings, strict=True)),
+        tuple((f"{score} - {SCORE_WORDS[score]}", str(n)) for score, n in zip(SCORES, r.ratings, strict=True)),
     )
     offered = r.deflected + r.still_needed_help
     self_help = Table(
@@ -367,14 +378,11 @@ def desk_document(r: DeskReport, period: DeskPeriod) -> Document:
         sections=(
             volumes,
             Section("Service levels", tables=(sla, times)),
-            Section("Satisfaction", text=f"How did we do? {rating_text(r)}.", tables=(ratings,)),
+            Section("Satisfaction", text=f"How did we do? {satisfaction_text(r)}.", tables=(ratings,)),
             Section("Self-help", text=deflection_text(r) + ".", tables=(self_help,)),
         ),
         notes=NOTES,
     )
-
-
-_SCORE_WORDS = ((1, "very poor"), (2, "poor"), (3, "fair"), (4, "good"), (5, "excellent"))
 
 
 def _percent(value: float | None) -> str:

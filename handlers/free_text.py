@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.desk_report import month_in
 from handlers.formatting import clip
 from handlers.kb import OFFERED, self_help_items
 from handlers.kb_search import Match, search
@@ -57,12 +58,6 @@ class Run:
     rest: str = ""
 
 
-#: A month as the desk report takes it, in a sentence: 'last month', 'November 2026', '2026-11'.
-_MONTH_WORDS = re.compile(
-    r"\b(?:(?:this|last) month|\d{4}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?: \d{4})?)\b",
-    re.IGNORECASE,
-)
-
 #: Intents that ask for a command needing nothing from the message.
 _PLAIN = {
     "help": "help",
@@ -97,8 +92,8 @@ def command_for(intent: str, found: Details, text: str) -> Run | None:
     if intent == "kb":
         return Run("kb", text)
     if intent == "report":  # the desk report: the store refuses anyone who is not the desk or a lead
-        month = _MONTH_WORDS.search(text)
-        said = " ".join(w for w in (found.councils[0] if len(found.councils) == 1 else None, month and month[0]) if w)
+        council = found.councils[0] if len(found.councils) == 1 else None
+        said = " ".join(w for w in (council, month_in(text)) if w)
         return Run("report", f"desk {said}".strip())
     return None
 

@@ -126,7 +126,8 @@ class _Facts:
 
 
 def _facts(ticket: Row, events: Sequence[Row], desk: set[str]) -> _Facts:
-    """`ticket`: its REQUEST_COLUMNS; `events`: their EVENT_COLUMNS, in order; `desk`: the keys of the agents and admins (whose comments are the desk's)."""
+    """`ticket`: its REQUEST_COLUMNS; `events`: their EVENT_COLUMNS, in order; `desk`: the keys of the agents
+    and admins (whose comments are the desk's)."""
     first_priority = next((e.detail.get("old") for e in events if e.kind == "priority"), None)
     first_response = resolved = withdrawn = None
     assignments, asked, reopened = 0, False, False

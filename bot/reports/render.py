@@ -7,6 +7,12 @@ import io
 from collections.abc import Callable, Iterator
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as PdfTable
 
 from bot.reports import charts
 from handlers.report_doc import Document, Table
@@ -83,21 +89,12 @@ _templates = Environment(
 
 def html(doc: Document) -> bytes:
     """Self-contained (no fetches: styles inline, the chart as inline SVG), prints on A4."""
-    chart_svgs = {
-        id(s.chart): charts.svg(s.chart, f"chart-{n}") for n, s in enumerate(doc.sections, 1) if s.chart is not None
-    }
-    page = _templates.get_template("report.html.j2").render(doc=doc, chart_svgs=chart_svgs, id=id)
+    sections = [(s, charts.svg(s.chart, f"chart-{n}") if s.chart else None) for n, s in enumerate(doc.sections, 1)]
+    page = _templates.get_template("report.html.j2").render(doc=doc, sections=sections)
     return page.encode()
 
 
 def pdf(doc: Document) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-    from reportlab.platypus import Table as PdfTable
-
     styles = getSampleStyleSheet()
 
     def para(text: str, style: str = "BodyText") -> Paragraph:

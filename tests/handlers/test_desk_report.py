@@ -14,7 +14,7 @@ import pytest
 
 from bot.reports import render
 from handlers.desk_report import desk_arguments, desk_document
-from storage import PermissionDenied, Store
+from storage import PermissionDenied
 
 H = 3600
 
@@ -230,7 +230,7 @@ async def test_the_document_in_every_format_carries_the_same_figures(month, seed
     assert pdf.startswith(b"%PDF-") and b"Service desk report" in pdf
 
 
-async def test_user_text_cannot_break_out_of_the_report(seeded_store: Store):
+async def test_user_text_cannot_break_out_of_the_report():
     from handlers.report_doc import Document, Figure, Section, Table
 
     doc = Document(

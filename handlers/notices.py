@@ -6,9 +6,10 @@ same wherever it arrives.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from handlers.formatting import local_time
+from handlers.formatting import clip, local_time
 from handlers.reply import Reply, Tone
 from handlers.ticket_cards import PRIORITY_WORDS, rating_buttons, score_text, ticket_card
 from storage.enums import NoticeKind
@@ -34,6 +35,8 @@ NOTICE_TONE = {
     NoticeKind.SLA_AT_RISK: Tone.WARNING,
     NoticeKind.SLA_BREACHED: Tone.ERROR,
 }
+#: How long a notice's one-sentence preview may be (a phone's notification shows about this much).
+SUMMARY_LENGTH = 150
 #: What the resolved notice asks the requester, above its score buttons.
 HOW_DID_WE_DO = "How did we do?"
 
@@ -93,6 +96,38 @@ def notice_text(notice: NotificationRecord, ticket: TicketRecord) -> str:
     return f"{ticket.ref} \u201c{ticket.summary}\u201d: {ticket.status}."
 
 
+def notice_summary(notice: NotificationRecord, ticket: TicketRecord) -> str:
+    """The notice in one sentence, for previews: 'ICT-42 resolved: Replaced the display cable'."""
+    by = notice.payload.get("by", "The service desk")
+    about = notice.payload.get("note") or ticket.summary
+    ref = ticket.ref
+    if notice.kind == NoticeKind.ASSIGNED:
+        said = f"{ref} is now with {notice.payload.get('assignee') or ticket.assignee_name or by}: {ticket.summary}"
+    elif notice.kind == NoticeKind.WAITING:
+        said = f"{ref} needs something from you: {about}"
+    elif notice.kind == NoticeKind.RESOLVED:
+        said = f"{ref} resolved: {about}"
+    elif notice.kind in (NoticeKind.RATED, NoticeKind.LOW_RATING):
+        said = rated(notice, ticket)
+    elif notice.kind == NoticeKind.REQUESTER_REPLIED:
+        said = f"{by} added to {ref}, which nobody is assigned: {about}"
+    elif notice.kind == NoticeKind.SLA_AT_RISK:
+        said = f"{ref} is at risk of missing its SLA, due {local_time(ticket.sla_due)}: {ticket.summary}"
+    elif notice.kind == NoticeKind.SLA_BREACHED:
+        said = f"{ref} has missed its SLA, due {local_time(ticket.sla_due)}: {ticket.summary}"
+    elif notice.kind == NoticeKind.PRIORITY:
+        said = f"{ref} is now {notice.payload.get('new', ticket.priority)}: {ticket.summary}"
+    elif notice.kind == NoticeKind.REOPENED:
+        said = f"{by} reopened {ref}: {about}"
+    elif notice.kind == NoticeKind.WITHDRAWN:
+        said = f"{by} withdrew {ref}: {about}"
+    elif notice.kind == NoticeKind.COMMENTED:
+        said = f"{by} added to {ref}: {about}"
+    else:
+        said = f"{ref} is {ticket.status}: {ticket.summary}"
+    return clip(said, SUMMARY_LENGTH)
+
+
 def rated(notice: NotificationRecord, ticket: TicketRecord) -> str:
     """'Rita rated ICT-4 “VPN drops” 2/5 (Poor): “took three days”', or how she changed her rating."""
     by = notice.payload.get("by", "The requester")
@@ -122,7 +157,15 @@ def person_notice(notice: NotificationRecord, ticket: TicketRecord) -> Reply:
     elif notice.kind == NoticeKind.LOW_RATING:  # to the desk: a low score, or a change from one
         title, tone = ("Low rating", Tone.WARNING) if _low(notice) else ("Rating changed", Tone.INFO)
     buttons = rating_buttons(ticket.ref) if notice.kind == NoticeKind.RESOLVED else ()
-    return Reply(title=title, text=notice_text(notice, ticket), tone=tone, buttons=buttons)
+    return Reply(
+        title=title,
+        text=notice_text(notice, ticket),
+        tone=tone,
+        buttons=buttons,
+        summary=clip(f"{title}: {rated(notice, ticket)}", SUMMARY_LENGTH)
+        if notice.kind == NoticeKind.LOW_RATING
+        else notice_summary(notice, ticket),
+    )
 
 
 #: Triage notices that are also said in the triage channel, as a message of their own (besides the refresh).
@@ -142,8 +185,13 @@ def desk_alert(notice: NotificationRecord, ticket: TicketRecord) -> Reply | None
 def triage_post(notice: NotificationRecord, ticket: TicketRecord, now: datetime) -> Reply:
     """The desk's post of a request, with its buttons: titled "New request:" when it is first posted; the
     refreshes after later changes show the request as it now is."""
-    prefix = "New request: " if notice.kind == NoticeKind.NEW_REQUEST else ""
-    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
+    if notice.kind == NoticeKind.NEW_REQUEST:
+        said = f"New request {ticket.ref} from {ticket.requester_name}: {ticket.summary}"
+        return replace(
+            ticket_card(ticket, now, for_agent=True, title_prefix="New request: "), summary=clip(said, SUMMARY_LENGTH)
+        )
+    said = f"{ticket.ref} is {ticket.status}: {ticket.summary}"
+    return replace(ticket_card(ticket, now, for_agent=True), summary=clip(said, SUMMARY_LENGTH))
 
 
 def desk_not_reached(ticket: TicketRecord, where: str, error: str) -> Reply:
@@ -152,4 +200,7 @@ def desk_not_reached(ticket: TicketRecord, where: str, error: str) -> Reply:
         tone=Tone.WARNING,
         text=f"{ticket.ref} \u201c{ticket.summary}\u201d is saved, but I couldn't post it to the service desk's "
         f"{where} ({error}). It is in their queue; if it is urgent, please also phone the service desk.",
+        summary=clip(
+            f"{ticket.ref} is saved, but it did not reach the service desk's {where} ({error})", SUMMARY_LENGTH
+        ),
     )

@@ -118,3 +118,6 @@ class Reply:
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None
     error_id: str | None = None  # set when an unexpected error was logged
+    #: One sentence a notification, a chat list or a toast shows for this reply ("ICT-42 resolved: Replaced
+    #: the display cable"); None: renderers take the title, or the first line of the text.
+    summary: str | None = None

@@ -180,9 +180,11 @@ def form_opener(form: Form) -> Button:
 def fallback_text(reply: Reply) -> str:
     """The plain `text` every message carries: what push notifications, screen readers and old clients show.
 
-    Compact, unlike the console rendering: the title, then the text; a reply with no text lists its items'
-    titles, one short line each. Escaped like everything else, and within Slack's limit.
+    Compact, unlike the console rendering: a notice's one-sentence summary; else the title, then the text; a
+    reply with no text lists its items' titles, one short line each. Escaped like everything else, and within Slack's limit.
     """
+    if reply.summary:  # a notice: the sentence it was written with
+        return mrkdwn(reply.summary, FALLBACK_TEXT)
     lines = [reply.title] if reply.title else []
     if reply.text:
         lines.append(reply.text)

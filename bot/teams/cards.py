@@ -14,8 +14,9 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 from cachetools import LRUCache
 
-from bot.teams.render import render_adaptive_card
+from bot.teams.render import md_escape, render_adaptive_card
 from bot.teams.sdk_patches import CardJSON
+from bot.text import preview
 from handlers import Reply
 
 RENDERED_CARDS = 256  # distinct replies whose cards are kept
@@ -44,4 +45,16 @@ class RenderedCards:
         return CardJSON(json.loads(text))
 
     def message(self, reply: Reply) -> Activity:
-        return MessageFactory.attachment(CardFactory.adaptive_card(self.content(reply)))
+        message = MessageFactory.attachment(CardFactory.adaptive_card(self.content(reply)))
+        message.summary = preview(reply)
+        return message
+
+
+def notice_message(reply: Reply) -> Activity:
+    """A proactive message: the card, with its one-sentence preview as the activity's summary and text, which
+    Teams shows in the notification, the activity feed and the chat list (without them: "Sent a card")."""
+    message = MessageFactory.attachment(
+        CardFactory.adaptive_card(CardJSON(render_adaptive_card(reply))), text=md_escape(preview(reply))
+    )
+    message.summary = preview(reply)
+    return message

@@ -13,16 +13,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ActivityTypes, ErrorResponseException
 from msrest.exceptions import ClientException
 
 from bot.bookkeeping import Bookkeeping
 from bot.notify import DeliveryError, retry_after_seconds
+from bot.teams.cards import notice_message
 from bot.teams.references import CHAT_SUFFIX, PLATFORM, TRIAGE_OWNER, reference_from_dict
-from bot.teams.render import render_adaptive_card
-from bot.teams.sdk_patches import CardJSON, personal_chat_parameters, set_tenant, without_sdk_retries
+from bot.teams.sdk_patches import personal_chat_parameters, set_tenant, without_sdk_retries
 from handlers.cycle import STRATEGY_OWNER, cycle_notice
 from handlers.incidents import ANNOUNCE_OWNER, incident_notice
 from handlers.notices import desk_alert, person_notice, triage_post
@@ -101,8 +101,7 @@ class TeamsDeliverer:
     # ------------------------------------------------------------ requesters
 
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        card = CardJSON(render_adaptive_card(person_notice(notice, ticket)))
-        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        message = notice_message(person_notice(notice, ticket))
         reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
         if reference is None:
             reference = await self._open_personal_chat(notice.recipient_key)
@@ -144,9 +143,7 @@ class TeamsDeliverer:
         if reference is None:
             log.debug("no Teams conversation for %s to %s; not posted", notice.kind, notice.payload.get("to"))
             return
-        reply = incident_notice(notice)
-        card = CardJSON(render_adaptive_card(reply))
-        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        message = notice_message(incident_notice(notice))
         await self._send(reference, lambda context: context.send_activity(message))
 
     # ------------------------------------------------------------ the strategy cycle
@@ -165,8 +162,7 @@ class TeamsDeliverer:
             reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
             if reference is None:
                 reference = await self._open_personal_chat(notice.recipient_key)
-        card = CardJSON(render_adaptive_card(cycle_notice(notice)))
-        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        message = notice_message(cycle_notice(notice))
         await self._send(reference, lambda context: context.send_activity(message))
 
     # ------------------------------------------------------------ triage
@@ -179,8 +175,7 @@ class TeamsDeliverer:
         if reference is None:
             log.debug("no Teams triage conversation set; %s %s not posted", notice.kind, ticket.ref)
             return
-        card = CardJSON(render_adaptive_card(triage_post(notice, ticket, self.clock())))
-        message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        message = notice_message(triage_post(notice, ticket, self.clock()))
         if notice.kind == "new_request":
             response = await self._send(reference, lambda context: context.send_activity(message))
             if response is not None and getattr(response, "id", None):
@@ -197,7 +192,7 @@ class TeamsDeliverer:
         await self._send(reference, lambda context: context.update_activity(message))
         alert = desk_alert(notice, ticket)
         if alert is not None:  # said in the triage conversation as a message of its own
-            said = MessageFactory.attachment(CardFactory.adaptive_card(CardJSON(render_adaptive_card(alert))))
+            said = notice_message(alert)
             await self._send(reference, lambda context: context.send_activity(said))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import render_text
+from bot.text import fallback
 from handlers.formatting import RAG_WORD
 from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
 
@@ -227,7 +227,7 @@ def render_adaptive_card(
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": CARD_VERSION,
-        "fallbackText": render_text(reply) or " ",
+        "fallbackText": fallback(reply) or " ",
         "body": body,
     }
     if len(actions) > MAX_TOP_ACTIONS:  # the rest stay reachable in the body

@@ -172,7 +172,8 @@ async def test_sla_at_risk_then_breached_reach_the_assignee_and_the_triage_post_
     assert await ws.runner.run_due(monday, ["sla"]) == []  # the same time again: nothing
     await ws.settle()
     [dm] = [c for c in ws.fake.of("chat.postMessage") if c.args["channel"] == "DALEX"]
-    assert "ICT-1 “VPN drops” (P2, assigned) is at risk of missing its SLA" in dm.args["text"]
+    assert dm.args["text"].startswith("ICT-1 is at risk of missing its SLA, due ") and "VPN drops" in dm.args["text"]
+    assert "ICT-1 “VPN drops” (P2, assigned) is at risk of missing its SLA" in texts(dm.args["blocks"])
     [triage] = ws.fake.of("chat.update")  # the triage post, refreshed in place (its SLA line as at now)
     assert "*SLA*" in texts(triage.args["blocks"])
     [said] = [c for c in ws.fake.of("chat.postMessage") if c.args.get("thread_ts") == triage.args["ts"]]

@@ -103,11 +103,12 @@ async def test_the_triage_post_says_new_request_only_when_first_posted_as_in_tea
     await workspace.make_agent("UALEX")
     await workspace.settle()
     [post] = workspace.fake.of("chat.postMessage")
-    assert post.args["text"].startswith("New request: ICT-1")
+    assert post.args["text"] == "New request ICT-1 from Rob Requester: the scanner is offline"  # one sentence
+    assert texts(post.args["blocks"]).startswith("New request: ICT-1")
     await workspace.ict("priority ICT-1 P2", user="UALEX")  # still status "new": the refresh is not a new request
     await workspace.settle()
     [update] = workspace.fake.of("chat.update")
-    assert update.args["text"].startswith("ICT-1 the scanner is offline") and "P2" in texts(update.args["blocks"])
+    assert update.args["text"] == "ICT-1 is new: the scanner is offline" and "P2" in texts(update.args["blocks"])
 
 
 async def test_a_new_request_and_its_change_in_one_outbox_pass_post_once_then_update_that_post(workspace):
@@ -130,3 +131,19 @@ async def test_a_new_request_and_its_change_in_one_outbox_pass_post_once_then_up
     assert posted.args["channel"] == SUPPORT_CHANNEL and saved.conversation.startswith("C")
     assert "P2" in texts(update.args["blocks"])
     assert {s for _, _, s, _ in await workspace.store.notification_states(ticket.ref)} == {"sent"}
+
+
+async def test_each_notice_to_a_requester_previews_as_one_sentence(workspace):
+    await workspace.ict("support printer jammed on floor 2", user="UROB")
+    await workspace.make_agent("UALEX")
+    await workspace.settle()
+    for command in ("assign ICT-1", "waiting ICT-1 Which floor exactly?", "resolve ICT-1 Cleared the jam"):
+        await workspace.ict(command, user="UALEX")
+    await workspace.settle()
+    to_rob = [c.args for c in workspace.fake.of("chat.postMessage") if c.args["channel"] == "DROB"]
+    assert [m["text"] for m in to_rob] == [  # what the notification and the DM list show
+        "ICT-1 is now with Alex Agent: printer jammed on floor 2",
+        "ICT-1 needs something from you: Which floor exactly?",
+        "ICT-1 resolved: Cleared the jam",
+    ]
+    assert "Reply with: reopen ICT-1" in texts(to_rob[-1]["blocks"])  # the message itself says the rest

@@ -63,4 +63,5 @@ async def test_a_requesters_reply_on_an_unassigned_request_is_said_in_the_triage
     [said] = [c for c in workspace.fake.of("chat.postMessage") if c.args.get("thread_ts")]
     channel_id = workspace.fake.channels[post.args["channel"]]  # the id Slack gave for that name
     assert said.args["channel"] == channel_id and said.args["reply_broadcast"] is True
-    assert "Rob Requester added to ICT-1" in said.args["text"] and "assign ICT-1" in said.args["text"]
+    assert said.args["text"] == "Rob Requester added to ICT-1, which nobody is assigned: It is the one by the lifts"
+    assert "assign ICT-1" in texts(said.args["blocks"])

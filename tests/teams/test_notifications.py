@@ -50,6 +50,17 @@ async def test_request_raised_in_teams_and_worked_from_the_console_reaches_the_r
     assert "resolved by Alex: Reset the VPN profile" in notices[2].text
     for notice in notices:  # the requester notices exactly as deliver.py sent them
         validate_card(notice.card)
+    # Each shows one sentence in the toast, the activity feed and the chat list, not "Sent a card".
+    assert [n.body["summary"] for n in notices] == [
+        "ICT-1 is now with Alex: my laptop will not connect to the VPN",
+        "ICT-1 needs something from you: Which building are you in?",
+        "ICT-1 resolved: Reset the VPN profile",
+    ]
+    assert [n.body["text"] for n in notices] == [n.body["summary"] for n in notices]
+    # A client that cannot show the card shows the sentence and the facts, not the console's layout.
+    resolved = notices[2].card["fallbackText"]
+    assert resolved.startswith("ICT-1 resolved: Reset the VPN profile\nICT-1 \u201cmy laptop")
+    assert "=====" not in resolved and "] -> type:" not in resolved and "[1 Very poor]" not in resolved
     requester = [s for s in await states(teams) if s[0] in ("assigned", "waiting", "resolved")]
     assert [(k, ch, st) for k, ch, st, _ in requester] == [
         ("assigned", "teams", "sent"),
@@ -65,7 +76,8 @@ async def test_new_requests_go_to_the_triage_channel_and_the_post_is_refreshed(t
     await teams.say(SAM, "support the printer on floor 2 is jammed")
     await teams.runtime.outbox.drain()
     [post] = teams.connector.sent_to("19:desk@thread.tacv2")[1:]
-    assert post.text.startswith("New request: ICT-1")
+    assert post.text.startswith("New request ICT-1 from Sam Smith: the printer on floor 2 is jammed\nStatus: new")
+    assert post.body["summary"] == "New request ICT-1 from Sam Smith: the printer on floor 2 is jammed"
     assert "Assign to me" in {a["title"] for a in post.card["actions"]}
     validate_card(post.card)
     stored = await teams.runtime.store.get_channel_post("ICT-1", "teams", "triage")
@@ -161,7 +173,7 @@ async def test_triage_conversation_from_configuration(tmp_path, connector):
         await teams.say(SAM, "support the printer is jammed")
         await teams.runtime.outbox.drain()
         [post] = connector.sent_to("19:configured@thread.tacv2")
-        assert post.text.startswith("New request: ICT-1")
+        assert post.text.startswith("New request ICT-1 from Sam Smith: the printer is jammed")
     finally:
         await teams.client.close()
         await teams.runtime.close()

@@ -47,8 +47,12 @@ async def queue(ctx: Context, rest: str) -> Reply:
     )
 
 
+_TO = re.compile(r"^to\s+", re.IGNORECASE)
+
+
 async def assign(ctx: Context, rest: str) -> Reply:
     ref, who = _ref(rest, "assign")
+    who = _TO.sub("", who or "").strip()  # "assign ICT-4 to me", "assign ICT-4 to Priya"
     assignee_key = None
     if who and who.lower() not in ("me", "myself"):
         named = await person_named(ctx, who, "assign")

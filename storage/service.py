@@ -23,6 +23,7 @@ from storage import (
     outbox,
     plan,
     ratings,
+    snapshots,
     tickets,
     uploads,
     users,
@@ -43,6 +44,7 @@ from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
     ArticleRecord,
+    BoardData,
     BoardMeetingRecord,
     ChannelPostRecord,
     IncidentRecord,
@@ -720,6 +722,18 @@ class Store:
         storage.desk_report for what each means): for agents, leads and admins, or the command line (None)."""
         async with self._read() as s:
             return await desk_report.report(s, start, end, council, viewer_key, self.sla)
+
+    async def board_data(self, now: datetime, as_at: date | None = None) -> BoardData:
+        """The plan for the Board report: as it is now, or as its snapshot stood on `as_at`
+        (storage.snapshots); anyone who may see the strategy may read it."""
+        async with self._read() as s:
+            return await snapshots.board_data(s, now, as_at, self.sla.timezone, self.stale_days)
+
+    async def take_snapshot(self, on: date, now: datetime, kind: str = snapshots.MANUAL) -> int | None:
+        """Keep the plan's figures as they are now for `on`: the number of actions kept, or None when a
+        snapshot of that kind exists for the day already (a snapshot is never rewritten)."""
+        async with self._write.begin() as s:
+            return await snapshots.take(s, on, kind, now, self.stale_days)
 
     # ------------------------------------------------------------ notifications (outbox)
 

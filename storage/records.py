@@ -424,3 +424,13 @@ class SelfHelpCount:
     article_title: str
     fixed: int
     still_need_help: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRecord:
+    """The last exchange in a conversation: the request it was about, and the command a "yes" runs."""
+
+    conversation: str
+    ticket_ref: TicketRef | None
+    offer: str | None
+    at: datetime

@@ -112,6 +112,7 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
             notify_channels=settings.notify_channels,
             stale_days=settings.stale_days,
             sla=settings.sla_policy,
+            context_minutes=settings.context_minutes,
         )
         if settings.seed_sample:
             await seed_sample_if_empty(store)

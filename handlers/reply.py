@@ -5,7 +5,7 @@ All text here is plain user-visible text, never markup: renderers escape it for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -118,3 +118,11 @@ class Reply:
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None
     error_id: str | None = None  # set when an unexpected error was logged
+    #: What a plain "yes" to this reply runs, as typed: the command of the choice it offers first (a request
+    #: to raise, an update to confirm, a suggested command); None when it offers nothing. Not shown.
+    offer: str | None = None
+
+    def offering(self) -> Reply:
+        """This reply, offering its primary button (else its first): what a "yes" to it presses."""
+        chosen = next((b for b in self.buttons if b.style == "primary"), self.buttons[0] if self.buttons else None)
+        return replace(self, offer=chosen.command if chosen else None)

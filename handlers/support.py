@@ -191,7 +191,7 @@ def _offer_earlier(ctx: Context, earlier: TicketRecord, w: Wanted) -> Reply:
             Button(f"Add to {earlier.ref}", "comment", f"{earlier.ref} {clip(w.text, BUTTON_TEXT)}", style="primary"),
             Button("Raise a new request", "support", f"{NEW_ANYWAY} {clip(w.text, BUTTON_TEXT)}"),
         ),
-    )
+    ).offering()
 
 
 def known_issue_item(t: TicketRecord, i: IncidentRecord) -> Item:
@@ -406,7 +406,7 @@ async def comment(ctx: Context, rest: str) -> Reply:
             tone=Tone.WARNING,
             text=f"{closed.ref} is resolved. If the problem is back, reopen it and the service desk will pick it up.",
             buttons=(Button("Reopen it", "reopen", f"{closed.ref} {clip(note, 1800)}", style="primary"),),
-        )
+        ).offering()
     return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. {told(t, ctx)}")
 
 

@@ -472,3 +472,12 @@ class BoardData:
     previous_rows: tuple[BoardAction, ...]
     trend: tuple[TrendPoint, ...]
     next_board: date | None
+
+
+class ContextRecord:
+    """The last exchange in a conversation: the request it was about, and the command a "yes" runs."""
+
+    conversation: str
+    ticket_ref: TicketRef | None
+    offer: str | None
+    at: datetime

@@ -5,7 +5,7 @@ scheduler's `snapshot` job (or `ictbot report snapshot`); the Board report reads
 movement since the last Board and trends.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 23:45:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

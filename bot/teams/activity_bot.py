@@ -42,8 +42,12 @@ SAVED_REFERENCES = 10_000  # conversation references remembered in memory to ski
 SAVED_REFERENCE_SECONDS = 3600.0  # after this, a reference is written again (another process may have changed it)
 
 
-def form_errors_reply(errors: dict[str, str]) -> Reply:
-    return Reply(tone=Tone.WARNING, text="Please correct: " + " ".join(f"{k}: {v}" for k, v in errors.items()))
+def form_errors_reply(errors: dict[str, str], labels: dict[str, str] | None = None) -> Reply:
+    """What to fix, each mistake under the label its input shows (the form's card sends its labels)."""
+    named = labels or {}
+    return Reply(
+        tone=Tone.WARNING, text="Please correct: " + " ".join(f"{named.get(k, k)}: {v}" for k, v in errors.items())
+    )
 
 
 class TeamsBot(TeamsActivityHandler):
@@ -133,7 +137,7 @@ class TeamsBot(TeamsActivityHandler):
         sender, origin = await self._sender_and_origin(turn_context)
         if action is not None:
             outcome = await self._act(action, sender, origin, activity, activity.value)
-            reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
+            reply = form_errors_reply(outcome.form_errors, action.labels) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
             text = await self.members.people_as_keys(turn_context, text or "")
@@ -158,7 +162,7 @@ class TeamsBot(TeamsActivityHandler):
         sender, origin = await self._sender_and_origin(turn_context)
         outcome = await self._act(action, sender, origin, turn_context.activity, pressed.get("data"))
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
-            return message_response(render_text(form_errors_reply(outcome.form_errors)))
+            return message_response(render_text(form_errors_reply(outcome.form_errors, action.labels)))
         if outcome.reply is None:
             return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share

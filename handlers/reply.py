@@ -114,6 +114,9 @@ class Reply:
     form: Form | None = None
     pick: Pick | None = None
     visibility: Visibility = Visibility.PRIVATE
+    #: Shows the person's own requests or details: where a channel cannot show a reply to one person alone
+    #: (a Teams channel or group chat), it goes to their personal chat, and the conversation is told so.
+    personal: bool = False
     more: int = 0  # how many further items exist beyond `items`
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import AdaptiveCardInvokeResponse
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 from cachetools import TTLCache
 
+from bot.notify import DeliveryError
 from bot.runtime import Runtime
 from bot.submissions import submission_key
 from bot.teams.adapter import TenantRefused, message_response
@@ -40,6 +41,11 @@ CHANNEL = "teams"
 NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 SAVED_REFERENCE_SECONDS = 3600.0  # after this, a reference is written again (another process may have changed it)
+SENT_PRIVATELY = "I've sent you the details in our chat."
+NOT_REACHED = (
+    "That is about you alone, so it goes to our personal chat, but I couldn't reach you there. "
+    "Open a chat with ICT Assistant and ask me there."
+)
 
 
 def form_errors_reply(errors: dict[str, str], labels: dict[str, str] | None = None) -> Reply:
@@ -60,8 +66,12 @@ class TeamsBot(TeamsActivityHandler):
         members: MemberDirectory | None = None,
         cards: RenderedCards | None = None,
         clock: Callable[[], float] = time.monotonic,
+        personal_chat: Callable[[str, Activity], Awaitable[None]] | None = None,
     ):
+        """personal_chat(user key, message): sends to that person's personal chat with the bot (the outbox's
+        deliverer does); replies about the person alone go there from shared conversations."""
         self.runtime = runtime
+        self.personal_chat = personal_chat
         self.files = files
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
@@ -144,7 +154,19 @@ class TeamsBot(TeamsActivityHandler):
             files = await self.files.attachments(activity, personal=origin.personal)
             reply = (await self.runtime.handle(CHANNEL, text, sender, origin, files=files)).reply
         if reply is not None:
-            await turn_context.send_activity(self.cards.message(reply))
+            await turn_context.send_activity(self.cards.message(await self._here(reply, sender, origin)))
+
+    async def _here(self, reply: Reply, sender: Sender, origin: Origin) -> Reply:
+        """What to show where the person asked: a reply about them alone (their requests, their details) asked
+        for in a channel or group chat goes to their personal chat instead, and here they are told so."""
+        if not reply.personal or origin.personal or self.personal_chat is None:
+            return reply
+        try:
+            await self.personal_chat(sender.key, self.cards.message(reply))
+        except DeliveryError as e:
+            log.warning("could not send %s a personal reply in their chat: %s", sender.key, e)
+            return Reply(tone=Tone.WARNING, text=NOT_REACHED)
+        return Reply(text=SENT_PRIVATELY)
 
     # ------------------------------------------------------------ Action.Execute
 
@@ -167,6 +189,8 @@ class TeamsBot(TeamsActivityHandler):
             return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
             return message_response(render_text(outcome.reply))
+        if outcome.reply.personal and not origin.personal:  # to their personal chat, and the card stays
+            return message_response(render_text(await self._here(outcome.reply, sender, origin)))
         body = AdaptiveCardInvokeResponse(
             status_code=200, type=CARD_CONTENT_TYPE, value=self.cards.content(outcome.reply)
         )

@@ -30,8 +30,9 @@ from bot.teams.references import (
     owner_key,
     reference_of,
 )
-from bot.teams.render import CARD_CONTENT_TYPE, CardAction
-from bot.teams.sdk_patches import tenant_of
+from bot.teams.render import AGAIN_VERB, CARD_CONTENT_TYPE, CardAction
+from bot.teams.sdk_patches import CardJSON, tenant_of
+from bot.teams.views import result_over
 from bot.text import render_text
 from handlers import Origin, Outcome, Reply, Sender, Tone
 
@@ -53,6 +54,13 @@ def form_errors_reply(errors: dict[str, str], labels: dict[str, str] | None = No
     named = labels or {}
     return Reply(
         tone=Tone.WARNING, text="Please correct: " + " ".join(f"{named.get(k, k)}: {v}" for k, v in errors.items())
+    )
+
+
+def card_response(card: CardJSON) -> InvokeResponse:
+    """The answer to an invoke that shows the presser this card."""
+    return InvokeResponse(
+        status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card)
     )
 
 
@@ -116,7 +124,9 @@ class TeamsBot(TeamsActivityHandler):
         action = CardAction.from_data(data)
         if action is None:
             return None
-        if execute and verb != (action.form_id if action.form_id is not None else action.action_id):
+        if execute and verb != (
+            AGAIN_VERB if action.refresh_only else action.form_id if action.form_id is not None else action.action_id
+        ):
             return None
         if action.action_id is not None and not self.runtime.assistant.knows(action.action_id):
             return None
@@ -182,6 +192,9 @@ class TeamsBot(TeamsActivityHandler):
         if action is None:  # a message, not a card: the card stays as it was
             return message_response(NOT_MINE)
         sender, origin = await self._sender_and_origin(turn_context)
+        if action.refresh_only:  # the card's refresh: the card as it now is, for this person
+            now = await self._card_now(action, sender, origin)
+            return card_response(self.cards.content(now)) if now is not None else message_response(NOT_MINE)
         outcome = await self._act(action, sender, origin, turn_context.activity, pressed.get("data"))
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
             return message_response(render_text(form_errors_reply(outcome.form_errors, action.labels)))
@@ -191,10 +204,23 @@ class TeamsBot(TeamsActivityHandler):
             return message_response(render_text(outcome.reply))
         if outcome.reply.personal and not origin.personal:  # to their personal chat, and the card stays
             return message_response(render_text(await self._here(outcome.reply, sender, origin)))
-        body = AdaptiveCardInvokeResponse(
-            status_code=200, type=CARD_CONTENT_TYPE, value=self.cards.content(outcome.reply)
-        )
-        return InvokeResponse(status=200, body=body)
+        now = await self._card_now(action, sender, origin)
+        if now is not None:  # the card stays itself, as it now is, with the result above it
+            presser = turn_context.activity.from_property.id if turn_context.activity.from_property else None
+            return card_response(CardJSON(result_over(outcome.reply, now, presser=presser)))
+        return card_response(self.cards.content(outcome.reply))
+
+    async def _card_now(self, action: CardAction, sender: Sender, origin: Origin) -> Reply | None:
+        """The card the button sat on as it now is (its read-only command run again for the presser), or None
+        when it has no such command, or it no longer shows the same (refused, gone, a personal reply)."""
+        if not action.again:
+            return None
+        outcome = await self.runtime.again(CHANNEL, action.again, sender, origin)
+        if outcome is None or outcome.status != "ok" or outcome.reply is None or not outcome.reply.again:
+            return None
+        if outcome.reply.personal and not origin.personal:
+            return None
+        return outcome.reply
 
     # ------------------------------------------------------------ installation
 

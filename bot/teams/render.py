@@ -23,7 +23,9 @@ VALUE_KEY = "ict_value"  # button: its value
 FORM_KEY = "ict_form"  # form: the form id
 METADATA_KEY = "ict_metadata"  # form: its private metadata
 LABELS_KEY = "ict_labels"  # form: its inputs' labels by name, to name them in "Please correct" messages
-RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY, LABELS_KEY)
+AGAIN_KEY = "ict_again"  # any button or form: the read-only command that shows its card as it now is
+AGAIN_VERB = "ict_again"  # the verb of a card's refresh action (data: AGAIN_KEY only)
+RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY, LABELS_KEY, AGAIN_KEY)
 CHOOSE = "Choose one"  # the placeholder of a choice with none of its own
 
 TONE_COLOR = {Tone.SUCCESS: "good", Tone.WARNING: "warning", Tone.ERROR: "attention", Tone.INFO: "default"}
@@ -57,11 +59,18 @@ class CardAction:
     metadata: str = ""
     values: dict[str, str] | None = None
     labels: dict[str, str] | None = None  # a form's input labels by name, as its card sent them
+    again: str = ""  # the read-only command of the card it sat on (Reply.again), "" when it has none
+
+    @property
+    def refresh_only(self) -> bool:
+        """A card's refresh: nothing pressed, the card's command run again."""
+        return self.action_id is None and self.form_id is None
 
     @classmethod
     def from_data(cls, data: object) -> CardAction | None:
         if not isinstance(data, dict):
             return None
+        again = data.get(AGAIN_KEY) if isinstance(data.get(AGAIN_KEY), str) else ""
         if isinstance(data.get(FORM_KEY), str):
             values = {
                 str(k): "" if v is None else str(v)
@@ -74,10 +83,27 @@ class CardAction:
                 metadata=str(data.get(METADATA_KEY) or ""),
                 values=values,
                 labels={str(k): str(v) for k, v in labels.items()},
+                again=again,
             )
         if isinstance(data.get(ACTION_KEY), str):
-            return cls(action_id=data[ACTION_KEY], value=str(data.get(VALUE_KEY) or ""))
+            return cls(action_id=data[ACTION_KEY], value=str(data.get(VALUE_KEY) or ""), again=again)
+        if again:
+            return cls(again=again)
         return None
+
+
+def carry_again(node: object, again: str) -> None:
+    """Every button and form of a card (and their Action.Submit fallbacks) also sends the card's command."""
+    if isinstance(node, dict):
+        data = node.get("data")
+        button = node.get("type") in ("Action.Execute", "Action.Submit") and isinstance(data, dict)
+        if button and (ACTION_KEY in data or FORM_KEY in data):
+            data[AGAIN_KEY] = again
+        for value in node.values():
+            carry_again(value, again)
+    elif isinstance(node, list):
+        for value in node:
+            carry_again(value, again)
 
 
 def _text(text: str, **props) -> dict:
@@ -241,6 +267,8 @@ def render_adaptive_card(
         actions = actions[:MAX_TOP_ACTIONS]
     if actions:
         card["actions"] = actions
+    if reply.again:
+        carry_again(card, reply.again)
     return card
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from handlers import follow_up, free_text, plan_upload, strategy, support
@@ -67,6 +67,11 @@ class Assistant:
         """Is this a command a button of ours may name? (Channels ask before treating data as a click.)"""
         return action_id in self.commands
 
+    def shows_again(self, text: str) -> bool:
+        """Is `text` a read-only command (a Reply's `again`), safe to re-run to refresh a card?"""
+        parsed = self.commands.parse(clean_text(text or "", multiline=False))
+        return parsed.verb is not None and self.commands[parsed.verb].reads_only
+
     def changes_nothing(self, name: str) -> bool:
         """Does the command or interaction `name` (an Outcome's command) only read? Conversation, home and
         welcome replies only read; a name that is no command is assumed to change something."""
@@ -108,9 +113,12 @@ class Assistant:
         explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
         if parsed.verb is not None and not explicit:
             command = self.commands[parsed.verb]
-            return await self._run(
+            outcome = await self._run(
                 command.name, sender, origin, lambda ctx: command.run(ctx, parsed.rest), command, submission=submission
             )
+            if command.reads_only and outcome.status == "ok" and outcome.reply and outcome.reply.again is None:
+                outcome = replace(outcome, reply=replace(outcome.reply, again=f"{command.name} {parsed.rest}".strip()))
+            return outcome
         if explicit:
             body = explicit["text"].strip()
             command = self.commands["support"]

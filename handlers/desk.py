@@ -168,7 +168,15 @@ def resolve_form(ref: TicketRef) -> Reply:
             submit_label="Resolve",
             private_metadata=str(ref),
             typed_alternative=f"resolve {ref} NOTE",
-            inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
+            inputs=(
+                Input(
+                    "note",
+                    "Resolution note",
+                    InputKind.MULTILINE,
+                    max_length=2000,
+                    placeholder="What fixed it, in words the requester will follow",
+                ),
+            ),
         ),
     )
 

@@ -6,6 +6,7 @@ same wherever it arrives.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from handlers.formatting import local_time
@@ -143,7 +144,7 @@ def triage_post(notice: NotificationRecord, ticket: TicketRecord, now: datetime)
     """The desk's post of a request, with its buttons: titled "New request:" when it is first posted; the
     refreshes after later changes show the request as it now is."""
     prefix = "New request: " if notice.kind == NoticeKind.NEW_REQUEST else ""
-    return ticket_card(ticket, now, for_agent=True, title_prefix=prefix)
+    return replace(ticket_card(ticket, now, for_agent=True, title_prefix=prefix), again=f"ticket {ticket.ref}")
 
 
 def desk_not_reached(ticket: TicketRecord, where: str, error: str) -> Reply:

@@ -114,6 +114,12 @@ class Reply:
     form: Form | None = None
     pick: Pick | None = None
     visibility: Visibility = Visibility.PRIVATE
+    #: Shows the person's own requests or details: where a channel cannot show a reply to one person alone
+    #: (a Teams channel or group chat), it goes to their personal chat, and the conversation is told so.
+    personal: bool = False
+    #: The read-only command that shows this reply as it now is ("queue", "ticket ICT-42"): a channel that
+    #: updates a card in place re-runs it after a button on the card was pressed, so the card stays itself.
+    again: str | None = None
     more: int = 0  # how many further items exist beyond `items`
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None

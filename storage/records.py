@@ -474,6 +474,7 @@ class BoardData:
     next_board: date | None
 
 
+@dataclass(frozen=True, slots=True)
 class ContextRecord:
     """The last exchange in a conversation: the request it was about, and the command a "yes" runs."""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+from handlers.formatting import RAG_WORD
 from handlers.reply import Form, InputKind, Reply, Tone
 
-RAG_MARK = {"red": "[R]", "amber": "[A]", "green": "[G]"}
+RAG_MARK = {rag: f"[{word}]" for rag, word in RAG_WORD.items()}
 TONE_MARK = {Tone.SUCCESS: "OK: ", Tone.WARNING: "", Tone.ERROR: "Error: ", Tone.INFO: ""}
 
 

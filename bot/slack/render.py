@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from handlers.formatting import RAG_WORD
 from handlers.reply import Button, Choice, Field, Form, Input, InputKind, Item, Reply, Tone
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks)
@@ -148,7 +149,8 @@ def _text_sections(text: str, prefix: str = "") -> list[Block]:
 
 
 def _item_blocks(item: Item, buttons: _Buttons) -> list[Block]:
-    mark = RAG_EMOJI.get(item.rag or "", "")
+    # The circle with its word: red and orange circles look alike on a phone and to many colour-blind readers.
+    mark = f"{RAG_EMOJI[item.rag]} {RAG_WORD[item.rag]} \u00b7" if item.rag in RAG_EMOJI else ""
     title = f"{mark} *{mrkdwn(item.title, 300)}*".strip()
     body = f"{title}\n{mrkdwn(item.text, SECTION_TEXT - len(title) - 1)}" if item.text else title
     blocks: list[Block] = [
@@ -250,8 +252,11 @@ def _render(reply: Reply, max_blocks: int) -> tuple[list[dict], str]:
         body.append(_context(f"\u2026and {hidden} more.{hint}"))
 
     tail = buttons.blocks(all_buttons) + footer
+    text = fallback_text(reply)
+    if not (head or body or tail):  # modals and App Home refuse zero blocks: say what the fallback says
+        head = [SectionBlock(text=MarkdownTextObject(text=text))]
     blocks = [b.to_dict() for b in (*head, *body, *tail)]
-    return blocks, fallback_text(reply)
+    return blocks, text
 
 
 # ------------------------------------------------------------ surfaces: modals and App Home

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.text import render_text
+from handlers.formatting import RAG_WORD
 from handlers.reply import Button, Field, Form, Input, InputKind, Item, Reply, Tone
 
 CARD_VERSION = "1.5"
@@ -28,9 +29,13 @@ AGAIN_VERB = "ict_again"  # the verb of a card's refresh action (data: AGAIN_KEY
 RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY, LABELS_KEY, AGAIN_KEY)
 CHOOSE = "Choose one"  # the placeholder of a choice with none of its own
 
-TONE_COLOR = {Tone.SUCCESS: "good", Tone.WARNING: "warning", Tone.ERROR: "attention", Tone.INFO: "default"}
-RAG_COLOR = {"red": "attention", "amber": "warning", "green": "good"}
-RAG_WORD = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+#: Colour is carried by a short label's background (a container style), never by the colour of text: of the
+#: text colours Teams' host configs define, only "default" and "accent" reach 4.5:1 in both light and dark
+#: themes ("good" and "warning" are pale on white, "attention" dim on dark), while default text on the good,
+#: warning and attention container styles does, in every theme (tests/teams/test_contrast.py measures it).
+#: So titles and bodies are default text, and a tone or RAG status is a word on a tinted label.
+TONE_LABEL = {Tone.SUCCESS: ("Done", "good"), Tone.WARNING: ("Warning", "warning"), Tone.ERROR: ("Error", "attention")}
+RAG_STYLE = {"red": "attention", "amber": "warning", "green": "good"}
 BUTTON_STYLE = {"primary": "positive", "danger": "destructive"}
 MAX_TOP_ACTIONS = 6  # Teams shows at most six actions in a card's action bar
 
@@ -110,6 +115,35 @@ def _text(text: str, **props) -> dict:
     return {"type": "TextBlock", "text": md_escape(text), "wrap": True, **props}
 
 
+def _label(word: str, style: str) -> dict:
+    """A short word on a tinted background, as the first column of a heading line."""
+    return {
+        "type": "Column",
+        "width": "auto",
+        "style": style,
+        "verticalContentAlignment": "center",
+        "items": [_text(word, weight="bolder", size="small")],
+    }
+
+
+def _labelled(label: dict | None, block: dict) -> dict:
+    """`block` with `label` before it on the same line, or `block` alone."""
+    if label is None:
+        return block
+    return {
+        "type": "ColumnSet",
+        "columns": [
+            label,
+            {"type": "Column", "width": "stretch", "verticalContentAlignment": "center", "items": [block]},
+        ],
+    }
+
+
+def _alert(text: str) -> dict:
+    """A line that must stand out (a form's mistakes): default text on the attention style."""
+    return {"type": "Container", "style": "attention", "spacing": "none", "items": [_text(text, size="small")]}
+
+
 def _facts(fields: tuple[Field, ...]) -> dict:
     return {"type": "FactSet", "facts": [{"title": md_escape(f.label), "value": md_escape(f.value)} for f in fields]}
 
@@ -138,17 +172,8 @@ def button_action(button: Button) -> dict:
 
 
 def _item(item: Item) -> dict:
-    title: list[dict] = []
-    if item.rag in RAG_COLOR:
-        title.append(
-            {
-                "type": "Column",
-                "width": "auto",
-                "items": [_text(RAG_WORD[item.rag], color=RAG_COLOR[item.rag], weight="bolder")],
-            }
-        )
-    title.append({"type": "Column", "width": "stretch", "items": [_text(item.title, weight="bolder")]})
-    parts: list[dict] = [{"type": "ColumnSet", "columns": title}]
+    label = _label(RAG_WORD[item.rag], RAG_STYLE[item.rag]) if item.rag in RAG_STYLE else None
+    parts: list[dict] = [_labelled(label, _text(item.title, weight="bolder"))]
     if item.text:
         parts.append(_text(item.text, isSubtle=True, spacing="none"))
     if item.fields:
@@ -211,7 +236,7 @@ def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
             element["value"] = initial
     elements = [element]
     if error:
-        elements.append(_text(error, color="attention", spacing="none", size="small"))
+        elements.append(_alert(error))
     return elements
 
 
@@ -225,7 +250,7 @@ def _form(form: Form, values: dict[str, str], errors: dict[str, str], *, titled:
     """The form's inputs, under its title unless the card already shows that title (`titled`)."""
     body = [] if titled else [_text(form.title, weight="bolder", separator=True)]
     if errors:
-        body.append(_text("Please correct the highlighted answers.", color="attention"))
+        body.append(_alert("Please correct the highlighted answers."))
     for field in form.inputs:
         body += _input(field, values.get(field.name), errors.get(field.name))
     return body
@@ -235,12 +260,14 @@ def render_adaptive_card(
     reply: Reply, *, form_values: dict[str, str] | None = None, form_errors: dict[str, str] | None = None
 ) -> dict:
     """Adaptive Card 1.5 JSON for a reply; a form is shown with `form_values` kept and `form_errors` marked."""
-    color = TONE_COLOR[reply.tone]
+    label = _label(*TONE_LABEL[reply.tone]) if reply.tone in TONE_LABEL else None
     body: list[dict] = []
     if reply.title:
-        body.append(_text(reply.title, size="medium", weight="bolder", color=color))
+        body.append(_labelled(label, _text(reply.title, size="medium", weight="bolder")))
     if reply.text:
-        body.append(_text(reply.text, color=color if not reply.title else "default"))
+        body.append(_labelled(None if reply.title else label, _text(reply.text)))
+    elif label is not None and not reply.title:
+        body.append(_labelled(label, _text(" ")))
     if reply.fields:
         body.append(_facts(reply.fields))
     body += [_item(item) for item in reply.items]

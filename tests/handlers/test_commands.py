@@ -12,7 +12,7 @@ from storage import Store
 async def test_status_names_all_six_themes(person):
     reply = await person("Pat").say("/ict status")
     for code in ("WF", "DS", "RS", "CS", "IM", "IN"):
-        assert re.search(rf"^\[[RAG]\] {code} ", reply, re.M), code
+        assert re.search(rf"^\[(Red|Amber|Green)\] {code} ", reply, re.M), code
     assert "Enabling a modern and flexible workforce" in reply
     assert "overdue" in reply
 

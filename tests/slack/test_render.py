@@ -261,3 +261,24 @@ def test_the_cache_is_bounded():
     for n in range(render.RENDER_CACHE_SIZE + 50):
         render_block_kit(Reply(text=f"reply {n}"))
     assert len(render._rendered) <= render.RENDER_CACHE_SIZE
+
+
+def test_every_rag_circle_has_its_word_beside_it():
+    items = tuple(Item(f"RS-0{n} An action", rag=rag) for n, rag in enumerate(("red", "amber", "green", None)))
+    blocks, _ = render_block_kit(Reply(title="Status", text="", items=items))
+    lines = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert lines == [
+        ":red_circle: Red \u00b7 *RS-00 An action*",
+        ":large_orange_circle: Amber \u00b7 *RS-01 An action*",
+        ":large_green_circle: Green \u00b7 *RS-02 An action*",
+        "*RS-03 An action*",
+    ]
+
+
+@pytest.mark.parametrize("reply", [Reply(text=""), Reply(text="", tone=Tone.ERROR), Reply(text="", more=0)])
+def test_an_empty_reply_still_makes_a_home_tab_and_a_result_modal(reply):
+    from bot.slack.render import home_view, result_modal
+
+    for view in (home_view(reply), result_modal(reply)):
+        shown = view.to_dict()  # slack_sdk refuses a view with no blocks
+        assert shown["blocks"] and texts(shown["blocks"]) == "ICT Assistant"

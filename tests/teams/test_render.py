@@ -72,7 +72,7 @@ def test_status_items_carry_rag_colour_and_word(validate_card):
     )
     card = validate_card(render_adaptive_card(reply))
     cues = [
-        (col["items"][0]["text"], col["items"][0]["color"])
+        (col["items"][0]["text"], col["style"], col["items"][0].get("color", "default"))
         for c in card["body"]
         if c["type"] == "Container"
         for cs in c["items"]
@@ -80,7 +80,7 @@ def test_status_items_carry_rag_colour_and_word(validate_card):
         for col in cs["columns"]
         if col["width"] == "auto"
     ]
-    assert cues == [("RED", "attention"), ("AMBER", "warning"), ("GREEN", "good")]
+    assert cues == [("Red", "attention", "default"), ("Amber", "warning", "default"), ("Green", "good", "default")]
 
 
 def test_fields_become_a_factset(validate_card):
@@ -91,12 +91,21 @@ def test_fields_become_a_factset(validate_card):
     assert facts["facts"] == [{"title": "Status", "value": "new"}, {"title": "SLA", "value": "on track"}]
 
 
-def test_tones_colour_the_title(validate_card):
-    colours = {
-        tone: validate_card(render_adaptive_card(Reply(title="T", text="x", tone=tone)))["body"][0]["color"]
-        for tone in Tone
+def test_a_tone_is_a_word_on_a_tinted_label_beside_the_title_not_a_coloured_title(validate_card):
+    heads = {
+        tone: validate_card(render_adaptive_card(Reply(title="T", text="x", tone=tone)))["body"][0] for tone in Tone
     }
-    assert colours == {Tone.INFO: "default", Tone.SUCCESS: "good", Tone.WARNING: "warning", Tone.ERROR: "attention"}
+    assert heads[Tone.INFO] == {"type": "TextBlock", "text": "T", "wrap": True, "size": "medium", "weight": "bolder"}
+    labels = {}
+    for tone in (Tone.SUCCESS, Tone.WARNING, Tone.ERROR):
+        label, title = heads[tone]["columns"]
+        assert "color" not in title["items"][0] and title["items"][0]["text"] == "T"
+        labels[tone] = (label["items"][0]["text"], label["style"])
+    assert labels == {
+        Tone.SUCCESS: ("Done", "good"),
+        Tone.WARNING: ("Warning", "warning"),
+        Tone.ERROR: ("Error", "attention"),
+    }
 
 
 FORM = Form(
@@ -140,7 +149,7 @@ def test_a_form_shown_again_keeps_values_and_marks_errors(validate_card):
     )
     note = next(b for b in card["body"] if b.get("id") == "note")
     assert note["value"] == "typed"
-    assert any(b.get("text") == "Say what" and b.get("color") == "attention" for b in card["body"])
+    assert any(b.get("style") == "attention" and b["items"][0]["text"] == "Say what" for b in card["body"])
 
 
 def test_buttons_round_trip_through_card_action(validate_card):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import re
 
+#: The emoji we use, drawn with CSS (a machine without an emoji font would show empty boxes).
 EMOJI = {
-    ":red_circle:": "\U0001f534",
-    ":large_orange_circle:": "\U0001f7e0",
-    ":large_green_circle:": "\U0001f7e2",
-    ":white_check_mark:": "\u2705",
-    ":warning:": "\u26a0\ufe0f",
-    ":x:": "\u274c",
+    ":red_circle:": '<span class="dot" style="background:#dd2e44"></span>',
+    ":large_orange_circle:": '<span class="dot" style="background:#f4900c"></span>',
+    ":large_green_circle:": '<span class="dot" style="background:#78b159"></span>',
+    ":white_check_mark:": '<span class="mark" style="background:#77b255">\u2713</span>',
+    ":warning:": '<span class="mark" style="background:#ffcc4d;color:#000">!</span>',
+    ":x:": '<span class="mark" style="background:#dd2e44">\u2715</span>',
 }
 ENTITY = re.compile(r"<([^<>]*)>")
 STYLE = """
@@ -36,6 +37,9 @@ body { margin: 0; background: #fff; font: 15px/1.47 Lato, 'Segoe UI', Arial, san
 hr { border: 0; border-top: 1px solid #ddd; }
 code { font: 12px monospace; color: #c01343; background: #f8f8f8; border: 1px solid #ddd; padding: 0 3px; }
 a { color: #1264a3; text-decoration: none; }
+.dot { display: inline-block; width: 14px; height: 14px; border-radius: 50%; vertical-align: -2px; }
+.mark { display: inline-block; width: 16px; height: 16px; border-radius: 3px; color: #fff; font-size: 12px;
+        line-height: 16px; text-align: center; font-weight: 700; vertical-align: -2px; }
 """
 
 

@@ -23,9 +23,9 @@ ENABLED = os.environ.get(BROWSER_ENV, "").strip() not in ("", "0")
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
 NODE_MODULES = HERE / "node_modules"
-HOST_CONFIGS = {
-    "light": HERE / "hostconfigs" / "microsoft-teams-light.json",
-    "dark": HERE / "hostconfigs" / "microsoft-teams-dark.json",
+HOST_CONFIGS = {  # the same copies the contrast tests of the Teams renderer use (see their README)
+    theme: REPO / "tests" / "teams" / "hostconfigs" / f"microsoft-teams-{theme}.json"
+    for theme in ("light", "dark", "high-contrast")
 }
 SCRIPTS = [
     NODE_MODULES / "markdown-it" / "dist" / "markdown-it.min.js",

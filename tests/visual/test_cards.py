@@ -26,7 +26,7 @@ WIDTHS = {"desktop": 540, "phone": 320}  # a Teams chat column; a phone's card w
 
 async def render(browser, cards: list[tuple[str, dict]], theme: str, width: int):
     config = host_config(theme)
-    page = await blank_page(browser, width + 40, "dark" if theme == "dark" else "light")
+    page = await blank_page(browser, width + 40, "light" if theme == "light" else "dark")
     background = config["containerStyles"]["default"]["backgroundColor"]
     await page.evaluate(
         "bg => { document.body.style.background = bg; document.body.style.margin = '0'; }", _css_colour(background)
@@ -52,7 +52,7 @@ async def cards(person, agent, admin, seeded_store, clock) -> list[tuple[str, di
     return [(name, render_adaptive_card(reply)) for name, reply in replies]
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
 async def test_cards_render_without_warnings_and_every_text_meets_contrast(browser, cards, theme):
     assert len(cards) >= 12
     shots = artifacts_dir()

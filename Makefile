@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 3978
 
-.PHONY: install run chat test lint bench clean
+.PHONY: install run chat test lint bench clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -43,3 +43,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info ictbot.db ictbot.db-wal ictbot.db-shm
+
+# The screenshots in the README and docs/: made by the browser tests (needs Debian's chromium and
+# `npm ci --prefix tests/visual`).
+screenshots: $(STAMP)
+	ICTBOT_TEST_BROWSER=1 ICTBOT_WRITE_DOC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/visual

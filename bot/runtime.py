@@ -85,6 +85,12 @@ class Runtime:
             channel, self.assistant.submit_form(form_id, values, sender, origin, metadata, submission=submission)
         )
 
+    async def again(self, channel: str, text: str, sender: Sender, origin: Origin) -> Outcome | None:
+        """A card's read-only command (Reply.again) run again for this person; None for any other text."""
+        if not self.assistant.shows_again(text):
+            return None
+        return await self.handle(channel, text, sender, origin)
+
     async def home(self, channel: str, sender: Sender, origin: Origin) -> Outcome:
         """A personal overview (Slack's App Home)."""
         return await self._timed(channel, self.assistant.home(sender, origin))
@@ -112,6 +118,7 @@ async def open_store(settings: Settings) -> tuple[AsyncEngine, Store]:
             notify_channels=settings.notify_channels,
             stale_days=settings.stale_days,
             sla=settings.sla_policy,
+            context_minutes=settings.context_minutes,
         )
         if settings.seed_sample:
             await seed_sample_if_empty(store)

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     checkin_working_days: int = Field(10, ge=0, le=60, validation_alias="ICTBOT_CHECKIN_WORKING_DAYS")
     reminder_working_days: int = Field(3, ge=0, le=60, validation_alias="ICTBOT_REMINDER_WORKING_DAYS")
     stale_days: int = Field(30, ge=1, le=365, validation_alias="ICTBOT_STALE_DAYS")
+    #: How long the last exchange counts for reading a short follow-up ("yes", "it's still broken").
+    context_minutes: float = Field(10.0, ge=0, le=24 * 60, validation_alias="ICTBOT_CONTEXT_MINUTES")
     jobs_interval: float = Field(60.0, gt=0, validation_alias="ICTBOT_JOBS_INTERVAL_SECONDS")
     jobs_grace_hours: float = Field(36.0, ge=0, validation_alias="ICTBOT_JOBS_GRACE_HOURS")
     timezone: str = Field("Europe/London", validation_alias="ICTBOT_TIMEZONE")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from handlers import free_text, plan_upload, strategy, support
+from handlers import follow_up, free_text, plan_upload, strategy, support
 from handlers.commands import ALL_COMMANDS
 from handlers.context import Context, UsageError
 from handlers.errors import new_error_id, sorry
@@ -50,6 +50,11 @@ def _utcnow() -> datetime:
 INTERACTIONS = ("conversation", "home", "welcome")
 
 
+async def _declined(ctx: Context) -> Reply:
+    """'No thanks' to an offer."""
+    return Reply(text=follow_up.DECLINED)
+
+
 class Assistant:
     """Platform-neutral command handling. Channels translate in, call this, render the Reply out."""
 
@@ -61,6 +66,11 @@ class Assistant:
     def knows(self, action_id: str) -> bool:
         """Is this a command a button of ours may name? (Channels ask before treating data as a click.)"""
         return action_id in self.commands
+
+    def shows_again(self, text: str) -> bool:
+        """Is `text` a read-only command (a Reply's `again`), safe to re-run to refresh a card?"""
+        parsed = self.commands.parse(clean_text(text or "", multiline=False))
+        return parsed.verb is not None and self.commands[parsed.verb].reads_only
 
     def changes_nothing(self, name: str) -> bool:
         """Does the command or interaction `name` (an Outcome's command) only read? Conversation, home and
@@ -103,9 +113,12 @@ class Assistant:
         explicit = EXPLICIT_REQUEST.match(parsed.text)  # before commands: "raise a ticket: ..." is not "raise"
         if parsed.verb is not None and not explicit:
             command = self.commands[parsed.verb]
-            return await self._run(
+            outcome = await self._run(
                 command.name, sender, origin, lambda ctx: command.run(ctx, parsed.rest), command, submission=submission
             )
+            if command.reads_only and outcome.status == "ok" and outcome.reply and outcome.reply.again is None:
+                outcome = replace(outcome, reply=replace(outcome.reply, again=f"{command.name} {parsed.rest}".strip()))
+            return outcome
         if explicit:
             body = explicit["text"].strip()
             command = self.commands["support"]
@@ -127,11 +140,38 @@ class Assistant:
                 command,
                 submission=submission,
             )
+        answered = await self._follow_up(parsed, seen, sender, origin)
+        if answered is not None:
+            return answered
         run = free_text.decide(seen, parsed, self.commands) if parsed.text.strip() else None
         if run is not None and run.command in self.commands:
             command = self.commands[run.command]
             return await self._run(command.name, sender, origin, lambda ctx: command.run(ctx, run.rest), command)
         return await self._run("conversation", sender, origin, lambda ctx: self._conversation(ctx, parsed, seen))
+
+    async def _follow_up(self, parsed: Parsed, seen: Interpretation, sender: Sender, origin: Origin) -> Outcome | None:
+        """A short follow-up read in the light of the last exchange here (handlers.follow_up); None: read the
+        message as if new."""
+        last = await follow_up.last(self.store, sender.key, origin, self.clock())
+        follow = follow_up.read(parsed.text, seen, last)
+        if follow is None:
+            return None
+        if follow.declined:
+            return await self._run("conversation", sender, origin, _declined)
+        if follow.typed is not None:  # the offer accepted: as if its button were pressed
+            return await self.handle(follow.typed, sender, origin) if self.commands.parse(follow.typed).verb else None
+        try:
+            name, rest = await follow_up.about_request(self.store, sender.key, follow)
+        except (NotFound, PermissionDenied):  # a request they cannot see is no context
+            return None
+        command, ref = self.commands[name], follow.ref
+        assert ref is not None
+
+        async def run(ctx: Context) -> Reply:
+            reply = await command.run(ctx, rest)
+            return follow_up.explained(reply, ref, name) if follow.from_context else reply
+
+        return await self._run(name, sender, origin, run, command)
 
     async def click(
         self, action_id: str, value: str, sender: Sender, origin: Origin, *, submission: str | None = None
@@ -183,7 +223,9 @@ class Assistant:
         submission: str | None = None,
     ) -> Outcome:
         """Run `body` for `sender`, once `command`'s role check passed; every failure becomes a reply. A body
-        may answer None: it had nothing to say (Outcome.reply None)."""
+        may answer None: it had nothing to say (Outcome.reply None). The reply is kept as the last exchange with
+        the person here (handlers.follow_up), for reading a follow-up to it."""
+        ctx: Context | None = None
         try:
             user = await self.store.ensure_user(
                 sender.key, sender.display_name, email=sender.email, council=sender.council
@@ -204,25 +246,28 @@ class Assistant:
             result = await body(ctx)
             if isinstance(result, dict):
                 return Outcome(None, name, "usage", form_errors=result)
-            return Outcome(result, name, "ok")
+            outcome = Outcome(result, name, "ok")
         except UsageError as e:
             line = self.commands.usage_line(e.command or name)
             hint = f"\n{line}" if line else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=e.message + hint), name, "usage")
+            outcome = Outcome(Reply(tone=Tone.WARNING, text=e.message + hint), name, "usage")
         except PermissionDenied as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "denied")
+            outcome = Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "denied")
         except NotFound as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "not_found")
+            outcome = Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "not_found")
         except InvalidInput as e:
             line = self.commands.usage_line(name)
             hint = f"\n{line}" if line else ""
-            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name) + hint), name, "usage")
+            outcome = Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name) + hint), name, "usage")
         except Conflict as e:
-            return Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "conflict")
+            outcome = Outcome(Reply(tone=Tone.WARNING, text=problem_text(e, name)), name, "conflict")
         except Exception:
             error_id = new_error_id()
             log.exception("error id %s: command %s from %s failed", error_id, name, sender.key)
-            return Outcome(sorry(error_id), name, "error")
+            outcome = Outcome(sorry(error_id), name, "error")
+        if ctx is not None:
+            await follow_up.remember(ctx, outcome.reply)
+        return outcome
 
     # ------------------------------------------------------------ home and conversation
 

@@ -47,8 +47,12 @@ async def queue(ctx: Context, rest: str) -> Reply:
     )
 
 
+_TO = re.compile(r"^to\s+", re.IGNORECASE)
+
+
 async def assign(ctx: Context, rest: str) -> Reply:
     ref, who = _ref(rest, "assign")
+    who = _TO.sub("", who or "").strip()  # "assign ICT-4 to me", "assign ICT-4 to Priya"
     assignee_key = None
     if who and who.lower() not in ("me", "myself"):
         named = await person_named(ctx, who, "assign")
@@ -164,7 +168,15 @@ def resolve_form(ref: TicketRef) -> Reply:
             submit_label="Resolve",
             private_metadata=str(ref),
             typed_alternative=f"resolve {ref} NOTE",
-            inputs=(Input("note", "Resolution note", InputKind.MULTILINE, max_length=2000),),
+            inputs=(
+                Input(
+                    "note",
+                    "Resolution note",
+                    InputKind.MULTILINE,
+                    max_length=2000,
+                    placeholder="What fixed it, in words the requester will follow",
+                ),
+            ),
         ),
     )
 

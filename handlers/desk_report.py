@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.board_chat import BOARD_USAGE, board, board_scope
+from handlers.board_report import BoardScope
 from handlers.context import Context, UsageError
 from handlers.formatting import clip, plural
 from handlers.registry import Command
@@ -23,7 +25,7 @@ from storage.enums import ALL_COUNCILS
 from storage.ratings import SCORES
 from storage.schedule import DEFAULT_TIMEZONE
 
-USAGE = "report desk [--council NAME] [--month YYYY-MM]"
+USAGE = f"{BOARD_USAGE} | report desk [--council NAME] [--month YYYY-MM]"
 MONTH_HELP = "a month like 2026-11, 'November 2026', 'last month' or 'this month'"
 COUNCIL_HELP = ", ".join(c.value for c in ALL_COUNCILS)
 _MONTH_NAMES = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
@@ -148,11 +150,15 @@ def _take(words: list[str], longest: int, fits) -> list[str]:
 
 
 async def report(ctx: Context, rest: str) -> Reply:
-    """`report desk ...`: the desk report. Anything else is a problem being reported, raised as `support`
-    raises it ("report my printer is jammed")."""
+    """`report desk ...`: the desk report. `report [board] [COUNCIL] [THEME] [PLAN YEAR]`: the Board report's
+    summary. Anything else is a problem being reported, raised as `support` raises it ("report my printer is
+    jammed")."""
     kind, _, more = rest.strip().partition(" ")
+    if kind.lower() == "board":
+        return await board(ctx, board_scope(more, await ctx.store.list_themes(), strict=True) or BoardScope())
     if kind.lower() != "desk":
-        return await support(ctx, rest)
+        scope = board_scope(rest, await ctx.store.list_themes(), strict=False)
+        return await (board(ctx, scope) if scope is not None else support(ctx, rest))
     council, period = desk_arguments(more, ctx.now)
     figures = await ctx.store.desk_report(period.start, period.end, council=council, viewer_key=ctx.user.key)
     return desk_reply(figures, period)
@@ -405,7 +411,8 @@ COMMANDS = (
         "report",
         report,
         USAGE,
-        "report desk --month 2026-11",
-        "The service desk's figures for a month (the desk, leads and admins); report PROBLEM raises a request",
+        "report swale",
+        "The strategy for the Board (summary and exceptions); report desk: the service desk's month (the desk, "
+        "leads and admins); report PROBLEM raises a request",
     ),
 )

@@ -141,7 +141,7 @@ def conversation_reply(
             return Reply(
                 text="Of course. Tell me what's wrong and I'll raise a request, or fill in the form.",
                 buttons=(Button("Ask ICT for help", "support", style="primary"),),
-            )
+            ).offering()
         return request_offer(text, search(articles, text, category=seen.category, council=council, limit=OFFERED))
     if seen.confidence >= CONFIDENT and seen.intent in commands:
         command = commands[seen.intent]
@@ -174,7 +174,7 @@ def request_offer(text: str, found: Sequence[Match] = ()) -> Reply:
         title="Shall I raise a support request?",
         text=f"It sounds like you have a problem: \u201c{clip(text, 200)}\u201d. I can log it with the service desk now.",
         buttons=(Button("Create request", "support", clip(text, BUTTON_VALUE), style="primary"),),
-    )
+    ).offering()
 
 
 def update_offer(seen: Interpretation, text: str) -> Reply:
@@ -198,7 +198,7 @@ def update_offer(seen: Interpretation, text: str) -> Reply:
             Button("Confirm", "update", clip(" ".join([ref, *typed, note]), BUTTON_VALUE), style="primary"),
             Button("Edit", "update", ref),
         ),
-    )
+    ).offering()
 
 
 def likely_meanings(seen: Interpretation, text: str) -> Reply | None:
@@ -216,7 +216,7 @@ def likely_meanings(seen: Interpretation, text: str) -> Reply | None:
         title="What would you like to do?",
         text=f"I'm not sure what you mean by \u201c{clip(text, 80)}\u201d. Choose one, or tell me in other words.",
         buttons=tuple(buttons),
-    )
+    ).offering()
 
 
 _LABELS = {
@@ -247,7 +247,9 @@ def _button(intent: str, seen: Interpretation, text: str) -> Button | None:
 def not_understood(text: str, commands: Registry | None, first_word: str) -> Reply:
     suggestion = commands.closest(first_word) if commands is not None else None
     hint = f" Did you mean '{suggestion.name}'? {suggestion.usage_line}" if suggestion else ""
+    rest = text.split(maxsplit=1)[1:]  # 'yes' runs the suggestion with the rest of what was typed
     return Reply(
         tone=Tone.WARNING,
         text=f"I didn't understand \u201c{clip(text, 60)}\u201d.{hint} Type 'help' to see everything I can do.",
+        offer=" ".join([suggestion.name, *rest]) if suggestion else None,
     )

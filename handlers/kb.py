@@ -190,7 +190,7 @@ async def kb(ctx: Context, rest: str) -> Reply:
             text=f"I found no help article about \u201c{clip(text, 80)}\u201d. Shall I raise a request with the "
             "service desk instead? Or type 'kb' to see every article.",
             buttons=(Button("Create request", "support", clip(text, BUTTON_TEXT), style="primary"),),
-        )
+        ).offering()
     return Reply(
         title=f"Help articles for \u201c{clip(text, 60)}\u201d",
         text="The best matches first. If none of them fixes it, press Still need help and I'll raise a request.",

@@ -187,11 +187,11 @@ def triage_post(notice: NotificationRecord, ticket: TicketRecord, now: datetime)
     refreshes after later changes show the request as it now is."""
     if notice.kind == NoticeKind.NEW_REQUEST:
         said = f"New request {ticket.ref} from {ticket.requester_name}: {ticket.summary}"
-        return replace(
-            ticket_card(ticket, now, for_agent=True, title_prefix="New request: "), summary=clip(said, SUMMARY_LENGTH)
-        )
-    said = f"{ticket.ref} is {ticket.status}: {ticket.summary}"
-    return replace(ticket_card(ticket, now, for_agent=True), summary=clip(said, SUMMARY_LENGTH))
+        card = ticket_card(ticket, now, for_agent=True, title_prefix="New request: ")
+    else:
+        said = f"{ticket.ref} is {ticket.status}: {ticket.summary}"
+        card = ticket_card(ticket, now, for_agent=True)
+    return replace(card, again=f"ticket {ticket.ref}", summary=clip(said, SUMMARY_LENGTH))
 
 
 def desk_not_reached(ticket: TicketRecord, where: str, error: str) -> Reply:

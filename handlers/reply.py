@@ -5,7 +5,7 @@ All text here is plain user-visible text, never markup: renderers escape it for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -114,6 +114,12 @@ class Reply:
     form: Form | None = None
     pick: Pick | None = None
     visibility: Visibility = Visibility.PRIVATE
+    #: Shows the person's own requests or details: where a channel cannot show a reply to one person alone
+    #: (a Teams channel or group chat), it goes to their personal chat, and the conversation is told so.
+    personal: bool = False
+    #: The read-only command that shows this reply as it now is ("queue", "ticket ICT-42"): a channel that
+    #: updates a card in place re-runs it after a button on the card was pressed, so the card stays itself.
+    again: str | None = None
     more: int = 0  # how many further items exist beyond `items`
     more_hint: str | None = None  # the narrower command to see them
     footer: str | None = None
@@ -121,3 +127,11 @@ class Reply:
     #: One sentence a notification, a chat list or a toast shows for this reply ("ICT-42 resolved: Replaced
     #: the display cable"); None: renderers take the title, or the first line of the text.
     summary: str | None = None
+    #: What a plain "yes" to this reply runs, as typed: the command of the choice it offers first (a request
+    #: to raise, an update to confirm, a suggested command); None when it offers nothing. Not shown.
+    offer: str | None = None
+
+    def offering(self) -> Reply:
+        """This reply, offering its primary button (else its first): what a "yes" to it presses."""
+        chosen = next((b for b in self.buttons if b.style == "primary"), self.buttons[0] if self.buttons else None)
+        return replace(self, offer=chosen.command if chosen else None)

@@ -29,17 +29,20 @@ class Table:
 class Series:
     name: str
     values: tuple[int, ...]
+    colour: str = ""  # '#b3261e': a colour that means something (RAG); the renderer's palette otherwise
 
 
 @dataclass(frozen=True, slots=True)
 class BarChart:
-    """Bars for each of `labels` (one bar per series, side by side). `summary`: the chart in words."""
+    """Bars for each of `labels` (one bar per series, side by side; or one bar of them all, `stacked`).
+    `summary`: the chart in words."""
 
     title: str
     summary: str
     labels: tuple[str, ...]
     series: tuple[Series, ...]
     label_heading: str = ""  # what the labels are ('Day'), the first column of its table
+    stacked: bool = False
 
     def table(self) -> Table:
         """Its numbers, for beside the chart."""
@@ -62,3 +65,5 @@ class Document:
     figures: tuple[Figure, ...] = ()
     sections: tuple[Section, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: The rows a spreadsheet wants (one per action, say); without it, CSV has one row per figure.
+    rows: Table | None = None

@@ -39,7 +39,7 @@ async def reopen(ctx: Context, rest: str) -> Reply:
             text=f"{ref} was resolved on {long_day(date.fromisoformat(e.current))}, more than {REOPEN_WORKING_DAYS} "
             f"working days ago, so it can't be reopened. Raise a new request instead; it will say it follows {ref}.",
             buttons=(follow_up(str(ref), reason),),
-        )
+        ).offering()
     return Reply(tone=Tone.SUCCESS, text=f"{t.ref} is open again, back with the service desk. {told(t, ctx)}")
 
 

@@ -551,7 +551,15 @@ async def update_form(ctx: Context, ref: str) -> Reply:
         private_metadata=a.ref,
         typed_alternative=f"update {a.ref} PERCENT [red|amber|green] [STATUS] [due DATE] NOTE",
         inputs=(
-            Input("progress", "Progress (%)", InputKind.NUMBER, min_value=0, max_value=100, initial=str(a.progress)),
+            Input(
+                "progress",
+                "Progress (%)",
+                InputKind.NUMBER,
+                min_value=0,
+                max_value=100,
+                initial=str(a.progress),
+                placeholder="0 to 100",
+            ),
             Input("rag", "RAG", InputKind.CHOICE, choices=_RAG_CHOICES, initial=a.rag),
             Input("status", "Status", InputKind.CHOICE, choices=_STATUS_CHOICES, initial=a.status),
             Input("due", due_label, InputKind.TEXT, required=False, placeholder=day(a.due), max_length=20),

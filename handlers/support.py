@@ -191,7 +191,7 @@ def _offer_earlier(ctx: Context, earlier: TicketRecord, w: Wanted) -> Reply:
             Button(f"Add to {earlier.ref}", "comment", f"{earlier.ref} {clip(w.text, BUTTON_TEXT)}", style="primary"),
             Button("Raise a new request", "support", f"{NEW_ANYWAY} {clip(w.text, BUTTON_TEXT)}"),
         ),
-    )
+    ).offering()
 
 
 def known_issue_item(t: TicketRecord, i: IncidentRecord) -> Item:
@@ -367,6 +367,7 @@ async def ticket(ctx: Context, rest: str) -> Reply:
         buttons=reply.buttons,
         items=history,
         footer="Add information with: comment " + t.ref + " TEXT" if t.is_open else None,
+        personal=not ctx.user.can_work_tickets,  # the requester's own request; the desk works in the open
     )
 
 
@@ -380,9 +381,13 @@ def event_title(e: TicketEventRecord) -> str:
 async def tickets(ctx: Context, rest: str) -> Reply:
     mine = await ctx.store.my_tickets(ctx.user.key)
     if not mine:
-        return Reply(text="You have no open support requests. Type 'support' and describe a problem to raise one.")
+        return Reply(
+            text="You have no open support requests. Type 'support' and describe a problem to raise one.",
+            personal=True,
+        )
     return Reply(
         title="Your open requests",
+        personal=True,
         text=plural(len(mine), "open request"),
         items=tuple(ticket_item(t, ctx.now, for_agent=False) for t in mine[:LIST_LIMIT]),
         more=max(0, len(mine) - LIST_LIMIT),
@@ -406,7 +411,7 @@ async def comment(ctx: Context, rest: str) -> Reply:
             tone=Tone.WARNING,
             text=f"{closed.ref} is resolved. If the problem is back, reopen it and the service desk will pick it up.",
             buttons=(Button("Reopen it", "reopen", f"{closed.ref} {clip(note, 1800)}", style="primary"),),
-        )
+        ).offering()
     return Reply(tone=Tone.SUCCESS, text=f"Added to {t.ref}. {told(t, ctx)}")
 
 

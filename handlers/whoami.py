@@ -32,6 +32,7 @@ async def whoami(ctx: Context, rest: str) -> Reply:
     return Reply(
         title=u.display_name,
         text=text,
+        personal=True,
         fields=(
             Field("User key", u.key),
             Field("Email", u.email or "unknown"),

@@ -6,6 +6,8 @@
 - stale: Mondays 09:00; open actions with no update for `stale_days` days, one nudge per owner.
 - digest: daily 09:00; what turned red or blocked, or became overdue, since the previous digest: one post
   to each strategy channel and a message to each lead. Nothing to say, nothing sent.
+- snapshot: 09:00 on each Board meeting's day and midnight after each month's last day; the plan's figures
+  are kept for the Board report (storage/snapshots.py). It sends nothing.
 
 Owners are matched to people only through storage.owners. Notices are rows for the outbox
 (storage.outbox.Outbox.strategy_row); the words are the handlers' (handlers/cycle.py).
@@ -16,17 +18,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
-from storage import owners, schedule, sla_alerts
+from storage import owners, schedule, sla_alerts, snapshots
 from storage.enums import ActionStatus, NoticeKind, Rag
 from storage.outbox import Outbox
 
-CHECKIN, REMINDER, STALE, DIGEST, SLA = "checkin", "reminder", "stale", "digest", "sla"
-JOBS: tuple[str, ...] = (CHECKIN, REMINDER, STALE, DIGEST, SLA)
+CHECKIN, REMINDER, STALE, DIGEST, SLA, SNAPSHOT = "checkin", "reminder", "stale", "digest", "sla", "snapshot"
+JOBS: tuple[str, ...] = (CHECKIN, REMINDER, STALE, DIGEST, SLA, SNAPSHOT)
 #: How often the service desk's SLA clocks are checked (storage/sla_alerts.py).
 SLA_EVERY = timedelta(minutes=15)
 #: An action in one of these is finished with: nobody is asked about it.
@@ -69,6 +72,9 @@ async def due_times(s: AsyncSession, job: str, config: CycleConfig, start: datet
         return [latest] if latest > start else []
     if job == STALE:
         return list(schedule.mondays(start, end, config.timezone))
+    if job == SNAPSHOT:
+        boards = [b.on for b in await _boards(s, from_day=schedule.local_day(start, config.timezone))]
+        return [due for due, _day, _kind in snapshots.due_times(boards, start, end, config.timezone)]
     if job not in (CHECKIN, REMINDER):
         raise ValueError(f"unknown job {job!r}")
     boards = await _boards(s, from_day=schedule.local_day(start, config.timezone))
@@ -81,6 +87,10 @@ async def next_due(s: AsyncSession, job: str, config: CycleConfig, after: dateti
         return _sla_slot(after) + SLA_EVERY
     if job in (DIGEST, STALE):
         return schedule.next_daily(after, config.timezone, monday_only=job == STALE)
+    if job == SNAPSHOT:
+        boards = [b.on for b in await _boards(s, from_day=schedule.local_day(after, config.timezone))]
+        ahead = snapshots.due_times(boards, after, after + timedelta(days=32), config.timezone)
+        return ahead[0][0] if ahead else None
     boards = await _boards(s, from_day=schedule.local_day(after, config.timezone))
     return min((due for b in boards if (due := _board_due(config, job, b.on)) > after), default=None)
 
@@ -255,6 +265,18 @@ async def digest_notices(
     }
 
 
+async def snapshot_for(s: AsyncSession, config: CycleConfig, due_at: datetime) -> dict:
+    """The snapshot a run of the snapshot job owes: a Board day's (due at 09:00) or a month end's (due at the
+    midnight after it). Written once: a second run for the same day and kind writes nothing."""
+    local = due_at.astimezone(ZoneInfo(config.timezone))
+    if local.hour == 0 and local.minute == 0:
+        on, kind = local.date() - timedelta(days=1), snapshots.MONTH
+    else:
+        on, kind = local.date(), snapshots.BOARD
+    taken = await snapshots.take(s, on, kind, due_at, config.stale_days)
+    return {"snapshot": on.isoformat(), "kind": kind, "actions": taken or 0, "written": taken is not None}
+
+
 def _in_order(ordered: list[m.Action], chosen: list[m.Action]) -> list[m.Action]:
     ids = {a.id for a in chosen}
     return [a for a in ordered if a.id in ids]
@@ -272,4 +294,6 @@ async def notices(
         return await digest_notices(s, outbox, config, due_at)
     if job == SLA:
         return await sla_alerts.notices(s, outbox, due_at)
+    if job == SNAPSHOT:
+        return [], await snapshot_for(s, config, due_at)
     raise ValueError(f"unknown job {job!r}")

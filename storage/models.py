@@ -394,3 +394,37 @@ class SelfHelpOutcome(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The button press that recorded it: pressed again, nothing more is counted.
     submission_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class PlanSnapshot(Base):
+    """The plan's figures as they stood at a Board meeting or a month's end: one row per action (as the
+    Board report reads it), written once and never rewritten. Reports "as at" a date and trends read these."""
+
+    __tablename__ = "plan_snapshots"
+    __table_args__ = (UniqueConstraint("on", "kind", name="uq_plan_snapshots_on_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The day it stands for: a Board meeting's date, or the last day of a month.
+    on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))  # board, month, manual
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: [{ref, plan_year, theme, title, owner, partners, due, status, rag, progress, flagged, narrative, ...}]
+    actions: Mapped[list] = mapped_column(JSON)
+
+
+class ConversationContext(Base):
+    """The last exchange with a person in one conversation: the request it was about and the command a plain
+    "yes" would run. A row per exchange; the newest one of a person and conversation counts, and only for a
+    few minutes (Store(context_minutes=...)). A notice about a request, queued for a person, is recorded for
+    their personal chat (storage.conversation.PERSONAL_CHAT)."""
+
+    __tablename__ = "conversation_contexts"
+    __table_args__ = (Index("ix_conversation_contexts_person", "user_key", "conversation", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(200))
+    conversation: Mapped[str] = mapped_column(String(300))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), nullable=True)
+    #: The command a "yes" runs, as typed (the offer's primary button's); None: nothing was offered.
+    offer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import conversation
 from storage import models as m
 from storage.convert import notification_record
 from storage.enums import NoticeKind, NoticeState
@@ -67,8 +68,10 @@ class Outbox:
         return row
 
     def notify_person(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, key: str, now, **payload):
-        """To one person, on the platform their user key names."""
+        """To one person, on the platform their user key names; the request is the last exchange of their
+        personal chat, where the notice arrives."""
         self.notify(s, ticket, kind, key.split(":", 1)[0], key, now, **payload)
+        s.add(conversation.row(key, conversation.PERSONAL_CHAT, ticket.id, None, now))
 
     def notify_requester(self, s: AsyncSession, ticket: m.SupportRequest, kind: NoticeKind, now, **payload) -> None:
         self.notify_person(s, ticket, kind, ticket.requester_key, now, **payload)

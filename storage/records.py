@@ -424,3 +424,61 @@ class SelfHelpCount:
     article_title: str
     fixed: int
     still_need_help: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoardAction:
+    """One action as the Board report reads it (and as a snapshot keeps it)."""
+
+    ref: str
+    plan_year: str
+    theme_code: str
+    title: str
+    owner: str
+    partners: tuple[str, ...]
+    due: date | None
+    status: str
+    rag: str
+    progress: int
+    #: Open and overdue, not started past its start, or without an update for too long.
+    flagged: bool
+    #: The owner's latest progress note, and when it was written.
+    narrative: str = ""
+    narrative_at: datetime | None = None
+    #: When its unbroken run of red updates began; when it was last set to blocked.
+    red_since: datetime | None = None
+    blocked_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """A snapshot: the day it stands for, why it was taken (board, month, manual), its actions."""
+
+    on: date
+    kind: str
+    rows: tuple[BoardAction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardData:
+    """What the Board report is made from (storage.snapshots.board_data)."""
+
+    as_at: date
+    #: The snapshot the rows come from; None when they are the plan as it is now.
+    snapshot_on: date | None
+    themes: tuple[ThemeRecord, ...]
+    rows: tuple[BoardAction, ...]
+    previous_board: date | None
+    previous_rows: tuple[BoardAction, ...]
+    trend: tuple[TrendPoint, ...]
+    next_board: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRecord:
+    """The last exchange in a conversation: the request it was about, and the command a "yes" runs."""
+
+    conversation: str
+    ticket_ref: TicketRef | None
+    offer: str | None
+    at: datetime

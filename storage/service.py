@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import (
     board,
     channels,
+    conversation,
     cycle,
     desk_report,
     incidents,
@@ -23,6 +24,7 @@ from storage import (
     outbox,
     plan,
     ratings,
+    snapshots,
     tickets,
     uploads,
     users,
@@ -43,8 +45,10 @@ from storage.records import (
     ActionRecord,
     ActionUpdateRecord,
     ArticleRecord,
+    BoardData,
     BoardMeetingRecord,
     ChannelPostRecord,
+    ContextRecord,
     IncidentRecord,
     JobRunRecord,
     KbImportResult,
@@ -82,11 +86,14 @@ class Store:
         notify_channels: Sequence[str] = (),
         stale_days: int = STALE_DAYS,
         sla: SlaPolicy | None = None,
+        context_minutes: float = conversation.CONTEXT_MINUTES,
     ):
         """notify_channels: the channels (slack, teams) that want triage posts about new requests;
         stale_days: how long an open action may go without an update before it is flagged; sla: how requests'
-        SLA clocks run (the desk's default hours and targets when not given)."""
+        SLA clocks run (the desk's default hours and targets when not given); context_minutes: how long the last
+        exchange in a conversation counts for reading a follow-up ("yes")."""
         self.engine = engine
+        self.context_expiry = timedelta(minutes=context_minutes)
         self.stale_days = stale_days
         self.sla = sla or SlaPolicy()
         self._read, self._write = session_factories(engine)
@@ -721,6 +728,18 @@ class Store:
         async with self._read() as s:
             return await desk_report.report(s, start, end, council, viewer_key, self.sla)
 
+    async def board_data(self, now: datetime, as_at: date | None = None) -> BoardData:
+        """The plan for the Board report: as it is now, or as its snapshot stood on `as_at`
+        (storage.snapshots); anyone who may see the strategy may read it."""
+        async with self._read() as s:
+            return await snapshots.board_data(s, now, as_at, self.sla.timezone, self.stale_days)
+
+    async def take_snapshot(self, on: date, now: datetime, kind: str = snapshots.MANUAL) -> int | None:
+        """Keep the plan's figures as they are now for `on`: the number of actions kept, or None when a
+        snapshot of that kind exists for the day already (a snapshot is never rewritten)."""
+        async with self._write.begin() as s:
+            return await snapshots.take(s, on, kind, now, self.stale_days)
+
     # ------------------------------------------------------------ notifications (outbox)
 
     async def due_notifications(
@@ -796,6 +815,25 @@ class Store:
     async def get_conversation_reference(self, platform: str, owner_key: str) -> dict | None:
         async with self._read() as s:
             return await channels.get_conversation_reference(s, platform, owner_key)
+
+    async def save_context(
+        self,
+        user_key: str,
+        conversation_id: str,
+        *,
+        ticket: TicketRef | None,
+        offer: str | None,
+        now: datetime,
+    ) -> None:
+        """The exchange just had with a person in a conversation: the request it was about and the command a
+        "yes" runs (None for either: nothing); it replaces the earlier one there."""
+        async with self._write.begin() as s:
+            await conversation.save(s, user_key, conversation_id, ticket, offer, now)
+
+    async def last_context(self, user_key: str, conversations: Sequence[str], *, now: datetime) -> ContextRecord | None:
+        """The person's last exchange in any of `conversations`, when it is recent enough to count."""
+        async with self._read() as s:
+            return await conversation.latest(s, user_key, conversations, now - self.context_expiry)
 
     async def save_channel_post(self, post: ChannelPostRecord) -> None:
         async with self._write.begin() as s:

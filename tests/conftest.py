@@ -23,6 +23,18 @@ PG_URL_ENV = "ICTBOT_TEST_DATABASE_URL"
 PG_URL = os.environ.get(PG_URL_ENV, "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
+BROWSER_ENV = "ICTBOT_TEST_BROWSER"
+
+
+def pytest_report_header(config) -> list[str]:
+    """Say which optional parts of the suite run, so leaving them out is never silent."""
+    browser = os.environ.get(BROWSER_ENV, "").strip() not in ("", "0")
+    return [
+        f"databases: {', '.join(BACKENDS)}" + ("" if PG_URL else f" (PostgreSQL too when {PG_URL_ENV} is set)"),
+        "browser tests (tests/visual): "
+        + ("on" if browser else f"off (set {BROWSER_ENV}=1 with Debian's chromium and npm ci in tests/visual)"),
+    ]
+
 
 async def _reset_postgres(url: str) -> None:
     engine = create_engine(url)

@@ -26,7 +26,7 @@ class Console:
     def __init__(self, runtime: Runtime, sender: Sender, *, out: Callable[[str], None] = print):
         self.runtime = runtime
         self.sender = sender
-        self.origin = Origin(platform=CHANNEL, conversation=sender.key)
+        self.origin = Origin(platform=CHANNEL, conversation=sender.key, personal=True)  # your own chat
         self.out = out
         self.outbox = Outbox(runtime.store, metrics=runtime.metrics, recipient_key=sender.key)
         self.outbox.register(TerminalDeliverer(out))

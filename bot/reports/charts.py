@@ -28,21 +28,29 @@ def drawing(chart: BarChart, width: int = WIDTH, height: int = HEIGHT) -> Drawin
     bars.categoryAxis.categoryNames = [label.split()[0] if many else label for label in chart.labels] or [""]
     bars.categoryAxis.labels.fontSize = 9
     bars.valueAxis.valueMin = 0
-    top = max((max(s.values, default=0) for s in chart.series), default=0)
+    if chart.stacked:
+        bars.categoryAxis.style = "stacked"
+        top = max((sum(column) for column in zip(*(s.values for s in chart.series), strict=True)), default=0)
+    else:
+        top = max((max(s.values, default=0) for s in chart.series), default=0)
     bars.valueAxis.valueMax = max(top, 1) + 1
     bars.valueAxis.valueStep = max(1, (top + 5) // 5)
     bars.valueAxis.labels.fontSize = 9
     bars.groupSpacing, bars.barSpacing = 2, 0
-    for i, _ in enumerate(chart.series):
-        bars.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+    for i in range(len(chart.series)):
+        bars.bars[i].fillColor = colors.HexColor(_colour(chart, i))
         bars.bars[i].strokeColor = None
     d.add(bars)
     legend = Legend()
     legend.x, legend.y, legend.alignment = width - 170, height - 12, "right"
     legend.columnMaximum, legend.fontSize, legend.dx, legend.dy = 1, 9, 8, 8
-    legend.colorNamePairs = [(colors.HexColor(PALETTE[i % len(PALETTE)]), s.name) for i, s in enumerate(chart.series)]
+    legend.colorNamePairs = [(colors.HexColor(_colour(chart, i)), s.name) for i, s in enumerate(chart.series)]
     d.add(legend)
     return d
+
+
+def _colour(chart: BarChart, i: int) -> str:
+    return chart.series[i].colour or PALETTE[i % len(PALETTE)]
 
 
 def svg(chart: BarChart, chart_id: str) -> str:

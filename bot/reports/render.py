@@ -48,9 +48,14 @@ def _md_table(table: Table) -> Iterator[str]:
     yield f"**{_md(table.caption)}**"
     yield ""
     yield "| " + " | ".join(_md(c) or " " for c in table.columns) + " |"
-    yield "|" + "|".join(" --- " if i == 0 else " ---: " for i, _ in enumerate(table.columns)) + "|"
+    yield "|" + "|".join(" ---: " if i and _numeric(table, i) else " --- " for i, _ in enumerate(table.columns)) + "|"
     for row in table.rows:
         yield "| " + " | ".join(_md(cell) for cell in row) + " |"
+
+
+def _numeric(table: Table, column: int) -> bool:
+    """A column of figures ('12', '40%', '3.5 h'), aligned right; words stay on the left."""
+    return all(cell[:1].isdigit() or cell in ("", "-", "none measured") for cell in (r[column] for r in table.rows))
 
 
 def csv_rows(doc: Document) -> Iterator[tuple[str, str, str, str]]:
@@ -66,10 +71,16 @@ def csv_rows(doc: Document) -> Iterator[tuple[str, str, str, str]]:
 
 
 def csv_text(doc: Document) -> bytes:
+    """The document's own rows when it has them (one per action, say), else one row per figure."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("section", "item", "measure", "value"))
-    for row in csv_rows(doc):
+    if doc.rows is not None:
+        writer.writerow(tuple(_cell(c) for c in doc.rows.columns))
+        rows = iter(doc.rows.rows)
+    else:
+        writer.writerow(("section", "item", "measure", "value"))
+        rows = csv_rows(doc)
+    for row in rows:
         writer.writerow(tuple(_cell(v) for v in row))
     return out.getvalue().encode("utf-8-sig")  # the byte-order mark: Excel reads it as UTF-8
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import AdaptiveCardInvokeResponse
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 from cachetools import TTLCache
 
+from bot.notify import DeliveryError
 from bot.runtime import Runtime
 from bot.submissions import submission_key
 from bot.teams.adapter import TenantRefused, message_response
@@ -29,8 +30,9 @@ from bot.teams.references import (
     owner_key,
     reference_of,
 )
-from bot.teams.render import CARD_CONTENT_TYPE, CardAction
-from bot.teams.sdk_patches import tenant_of
+from bot.teams.render import AGAIN_VERB, CARD_CONTENT_TYPE, CardAction
+from bot.teams.sdk_patches import CardJSON, tenant_of
+from bot.teams.views import result_over
 from bot.text import render_text
 from handlers import Origin, Outcome, Reply, Sender, Tone
 
@@ -40,10 +42,26 @@ CHANNEL = "teams"
 NOT_MINE = "That button has expired or is not one of mine."
 SAVED_REFERENCES = 10_000  # conversation references remembered in memory to skip unchanged writes
 SAVED_REFERENCE_SECONDS = 3600.0  # after this, a reference is written again (another process may have changed it)
+SENT_PRIVATELY = "I've sent you the details in our chat."
+NOT_REACHED = (
+    "That is about you alone, so it goes to our personal chat, but I couldn't reach you there. "
+    "Open a chat with ICT Assistant and ask me there."
+)
 
 
-def form_errors_reply(errors: dict[str, str]) -> Reply:
-    return Reply(tone=Tone.WARNING, text="Please correct: " + " ".join(f"{k}: {v}" for k, v in errors.items()))
+def form_errors_reply(errors: dict[str, str], labels: dict[str, str] | None = None) -> Reply:
+    """What to fix, each mistake under the label its input shows (the form's card sends its labels)."""
+    named = labels or {}
+    return Reply(
+        tone=Tone.WARNING, text="Please correct: " + " ".join(f"{named.get(k, k)}: {v}" for k, v in errors.items())
+    )
+
+
+def card_response(card: CardJSON) -> InvokeResponse:
+    """The answer to an invoke that shows the presser this card."""
+    return InvokeResponse(
+        status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card)
+    )
 
 
 class TeamsBot(TeamsActivityHandler):
@@ -56,8 +74,12 @@ class TeamsBot(TeamsActivityHandler):
         members: MemberDirectory | None = None,
         cards: RenderedCards | None = None,
         clock: Callable[[], float] = time.monotonic,
+        personal_chat: Callable[[str, Activity], Awaitable[None]] | None = None,
     ):
+        """personal_chat(user key, message): sends to that person's personal chat with the bot (the outbox's
+        deliverer does); replies about the person alone go there from shared conversations."""
         self.runtime = runtime
+        self.personal_chat = personal_chat
         self.files = files
         self.allowed_tenant = allowed_tenant
         self.members = members or MemberDirectory()
@@ -102,7 +124,9 @@ class TeamsBot(TeamsActivityHandler):
         action = CardAction.from_data(data)
         if action is None:
             return None
-        if execute and verb != (action.form_id if action.form_id is not None else action.action_id):
+        if execute and verb != (
+            AGAIN_VERB if action.refresh_only else action.form_id if action.form_id is not None else action.action_id
+        ):
             return None
         if action.action_id is not None and not self.runtime.assistant.knows(action.action_id):
             return None
@@ -133,14 +157,26 @@ class TeamsBot(TeamsActivityHandler):
         sender, origin = await self._sender_and_origin(turn_context)
         if action is not None:
             outcome = await self._act(action, sender, origin, activity, activity.value)
-            reply = form_errors_reply(outcome.form_errors) if outcome.form_errors else outcome.reply
+            reply = form_errors_reply(outcome.form_errors, action.labels) if outcome.form_errors else outcome.reply
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.recipient else activity.text
             text = await self.members.people_as_keys(turn_context, text or "")
             files = await self.files.attachments(activity, personal=origin.personal)
             reply = (await self.runtime.handle(CHANNEL, text, sender, origin, files=files)).reply
         if reply is not None:
-            await turn_context.send_activity(self.cards.message(reply))
+            await turn_context.send_activity(self.cards.message(await self._here(reply, sender, origin)))
+
+    async def _here(self, reply: Reply, sender: Sender, origin: Origin) -> Reply:
+        """What to show where the person asked: a reply about them alone (their requests, their details) asked
+        for in a channel or group chat goes to their personal chat instead, and here they are told so."""
+        if not reply.personal or origin.personal or self.personal_chat is None:
+            return reply
+        try:
+            await self.personal_chat(sender.key, self.cards.message(reply))
+        except DeliveryError as e:
+            log.warning("could not send %s a personal reply in their chat: %s", sender.key, e)
+            return Reply(tone=Tone.WARNING, text=NOT_REACHED)
+        return Reply(text=SENT_PRIVATELY)
 
     # ------------------------------------------------------------ Action.Execute
 
@@ -156,17 +192,35 @@ class TeamsBot(TeamsActivityHandler):
         if action is None:  # a message, not a card: the card stays as it was
             return message_response(NOT_MINE)
         sender, origin = await self._sender_and_origin(turn_context)
+        if action.refresh_only:  # the card's refresh: the card as it now is, for this person
+            now = await self._card_now(action, sender, origin)
+            return card_response(self.cards.content(now)) if now is not None else message_response(NOT_MINE)
         outcome = await self._act(action, sender, origin, turn_context.activity, pressed.get("data"))
         if outcome.form_errors:  # leave the card (and what was typed) in place; say what to fix
-            return message_response(render_text(form_errors_reply(outcome.form_errors)))
+            return message_response(render_text(form_errors_reply(outcome.form_errors, action.labels)))
         if outcome.reply is None:
             return message_response("Done.")
         if outcome.status != "ok":  # a refusal or mistake must not replace a card others may share
             return message_response(render_text(outcome.reply))
-        body = AdaptiveCardInvokeResponse(
-            status_code=200, type=CARD_CONTENT_TYPE, value=self.cards.content(outcome.reply)
-        )
-        return InvokeResponse(status=200, body=body)
+        if outcome.reply.personal and not origin.personal:  # to their personal chat, and the card stays
+            return message_response(render_text(await self._here(outcome.reply, sender, origin)))
+        now = await self._card_now(action, sender, origin)
+        if now is not None:  # the card stays itself, as it now is, with the result above it
+            presser = turn_context.activity.from_property.id if turn_context.activity.from_property else None
+            return card_response(CardJSON(result_over(outcome.reply, now, presser=presser)))
+        return card_response(self.cards.content(outcome.reply))
+
+    async def _card_now(self, action: CardAction, sender: Sender, origin: Origin) -> Reply | None:
+        """The card the button sat on as it now is (its read-only command run again for the presser), or None
+        when it has no such command, or it no longer shows the same (refused, gone, a personal reply)."""
+        if not action.again:
+            return None
+        outcome = await self.runtime.again(CHANNEL, action.again, sender, origin)
+        if outcome is None or outcome.status != "ok" or outcome.reply is None or not outcome.reply.again:
+            return None
+        if outcome.reply.personal and not origin.personal:
+            return None
+        return outcome.reply
 
     # ------------------------------------------------------------ installation
 

@@ -153,17 +153,12 @@ def setup_teams(app: web.Application, settings: Settings) -> str | None:
         adapter = build_adapter(settings)
         downloads = aiohttp.ClientSession()  # files sent in personal chats (a plan to import)
         files = TeamsFiles(downloads, base_url=settings.teams_files_base_url)
-        bot = TeamsBot(runtime, files=files, allowed_tenant=allowed_tenant(settings))
-        app[TEAMS] = TeamsEndpoint(adapter, bot, local_mode=config.local_mode)
-        runtime.outbox.register(
-            TeamsDeliverer(
-                adapter,
-                runtime.bookkeeping,
-                app_id=config.APP_ID,
-                triage_reference=triage,
-                strategy_reference=strategy,
-            )
+        deliverer = TeamsDeliverer(
+            adapter, runtime.bookkeeping, app_id=config.APP_ID, triage_reference=triage, strategy_reference=strategy
         )
+        bot = TeamsBot(runtime, files=files, allowed_tenant=allowed_tenant(settings), personal_chat=deliverer.to_person)
+        app[TEAMS] = TeamsEndpoint(adapter, bot, local_mode=config.local_mode)
+        runtime.outbox.register(deliverer)
         if config.local_mode:
             log.warning(
                 "Teams: LOCAL MODE at %s without authentication (Bot Framework Emulator), from this machine "

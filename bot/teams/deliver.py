@@ -101,10 +101,14 @@ class TeamsDeliverer:
     # ------------------------------------------------------------ requesters
 
     async def _requester(self, notice: NotificationRecord, ticket: TicketRecord) -> None:
-        message = notice_message(person_notice(notice, ticket))
-        reference = await self.bookkeeping.conversation_reference(PLATFORM, notice.recipient_key)
+        await self.to_person(notice.recipient_key, notice_message(person_notice(notice, ticket)))
+
+    async def to_person(self, user_key: str, message) -> None:
+        """A message in the person's personal chat with the bot, opened from where they last spoke to us when
+        there is none yet. DeliveryError when they cannot be reached."""
+        reference = await self.bookkeeping.conversation_reference(PLATFORM, user_key)
         if reference is None:
-            reference = await self._open_personal_chat(notice.recipient_key)
+            reference = await self._open_personal_chat(user_key)
         await self._send(reference, lambda context: context.send_activity(message))
 
     async def _open_personal_chat(self, user_key: str) -> dict:

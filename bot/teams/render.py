@@ -23,7 +23,11 @@ ACTION_KEY = "ict_action"  # button: the action id
 VALUE_KEY = "ict_value"  # button: its value
 FORM_KEY = "ict_form"  # form: the form id
 METADATA_KEY = "ict_metadata"  # form: its private metadata
-RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY)
+LABELS_KEY = "ict_labels"  # form: its inputs' labels by name, to name them in "Please correct" messages
+AGAIN_KEY = "ict_again"  # any button or form: the read-only command that shows its card as it now is
+AGAIN_VERB = "ict_again"  # the verb of a card's refresh action (data: AGAIN_KEY only)
+RESERVED_KEYS = (ACTION_KEY, VALUE_KEY, FORM_KEY, METADATA_KEY, LABELS_KEY, AGAIN_KEY)
+CHOOSE = "Choose one"  # the placeholder of a choice with none of its own
 
 #: Colour is carried by a short label's background (a container style), never by the colour of text: of the
 #: text colours Teams' host configs define, only "default" and "accent" reach 4.5:1 in both light and dark
@@ -59,21 +63,52 @@ class CardAction:
     form_id: str | None = None
     metadata: str = ""
     values: dict[str, str] | None = None
+    labels: dict[str, str] | None = None  # a form's input labels by name, as its card sent them
+    again: str = ""  # the read-only command of the card it sat on (Reply.again), "" when it has none
+
+    @property
+    def refresh_only(self) -> bool:
+        """A card's refresh: nothing pressed, the card's command run again."""
+        return self.action_id is None and self.form_id is None
 
     @classmethod
     def from_data(cls, data: object) -> CardAction | None:
         if not isinstance(data, dict):
             return None
+        again = data.get(AGAIN_KEY) if isinstance(data.get(AGAIN_KEY), str) else ""
         if isinstance(data.get(FORM_KEY), str):
             values = {
                 str(k): "" if v is None else str(v)
                 for k, v in data.items()
                 if k not in RESERVED_KEYS and k != "msteams"
             }
-            return cls(form_id=data[FORM_KEY], metadata=str(data.get(METADATA_KEY) or ""), values=values)
+            labels = data.get(LABELS_KEY) if isinstance(data.get(LABELS_KEY), dict) else {}
+            return cls(
+                form_id=data[FORM_KEY],
+                metadata=str(data.get(METADATA_KEY) or ""),
+                values=values,
+                labels={str(k): str(v) for k, v in labels.items()},
+                again=again,
+            )
         if isinstance(data.get(ACTION_KEY), str):
-            return cls(action_id=data[ACTION_KEY], value=str(data.get(VALUE_KEY) or ""))
+            return cls(action_id=data[ACTION_KEY], value=str(data.get(VALUE_KEY) or ""), again=again)
+        if again:
+            return cls(again=again)
         return None
+
+
+def carry_again(node: object, again: str) -> None:
+    """Every button and form of a card (and their Action.Submit fallbacks) also sends the card's command."""
+    if isinstance(node, dict):
+        data = node.get("data")
+        button = node.get("type") in ("Action.Execute", "Action.Submit") and isinstance(data, dict)
+        if button and (ACTION_KEY in data or FORM_KEY in data):
+            data[AGAIN_KEY] = again
+        for value in node.values():
+            carry_again(value, again)
+    elif isinstance(node, list):
+        for value in node:
+            carry_again(value, again)
 
 
 def _text(text: str, **props) -> dict:
@@ -148,10 +183,28 @@ def _item(item: Item) -> dict:
     return {"type": "Container", "separator": True, "items": parts}
 
 
+def input_error_message(field: Input) -> str | None:
+    """What Teams says when its own check of the input fails, naming the rule that failed: the range of a
+    number (Teams checks min and max as well as required), else that it is required."""
+    low, high = field.min_value, field.max_value
+    if field.kind is InputKind.NUMBER and (low is not None or high is not None):
+        if low is not None and high is not None:
+            rule = f"a whole number from {low} to {high}"
+        elif low is not None:
+            rule = f"a whole number of at least {low}"
+        else:
+            rule = f"a whole number no more than {high}"
+        return f"{field.label}: enter {rule}."
+    if field.required:
+        return f"{field.label} is required."
+    return None
+
+
 def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
     base: dict = {"id": field.name, "label": field.label, "isRequired": field.required}
-    if field.required:
-        base["errorMessage"] = f"{field.label} is required."
+    message = input_error_message(field)
+    if message:
+        base["errorMessage"] = message
     initial = value if value is not None else field.initial
     if field.kind is InputKind.CHOICE:
         element = {
@@ -159,6 +212,7 @@ def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
             **base,
             "style": "compact",
             "choices": [{"title": c.label, "value": c.value} for c in field.choices],
+            "placeholder": field.placeholder or CHOOSE,
         }
         if initial:
             element["value"] = initial
@@ -168,6 +222,8 @@ def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
             element["min"] = field.min_value
         if field.max_value is not None:
             element["max"] = field.max_value
+        if field.placeholder:
+            element["placeholder"] = field.placeholder
         if initial and initial.strip().lstrip("-").isdigit():
             element["value"] = int(initial)
     else:
@@ -185,11 +241,14 @@ def _input(field: Input, value: str | None, error: str | None) -> list[dict]:
 
 
 def form_action(form: Form) -> dict:
-    return _execute(form.submit_label, form.form_id, {FORM_KEY: form.form_id, METADATA_KEY: form.private_metadata})
+    labels = {i.name: i.label for i in form.inputs}
+    data = {FORM_KEY: form.form_id, METADATA_KEY: form.private_metadata, LABELS_KEY: labels}
+    return _execute(form.submit_label, form.form_id, data)
 
 
-def _form(form: Form, values: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    body = [_text(form.title, weight="bolder", separator=True)]
+def _form(form: Form, values: dict[str, str], errors: dict[str, str], *, titled: bool) -> list[dict]:
+    """The form's inputs, under its title unless the card already shows that title (`titled`)."""
+    body = [] if titled else [_text(form.title, weight="bolder", separator=True)]
     if errors:
         body.append(_alert("Please correct the highlighted answers."))
     for field in form.inputs:
@@ -217,7 +276,7 @@ def render_adaptive_card(
         body.append(_text(f"...and {reply.more} more.{hint}", isSubtle=True))
     actions = [button_action(b) for b in reply.buttons]
     if reply.form:
-        body += _form(reply.form, form_values or {}, form_errors or {})
+        body += _form(reply.form, form_values or {}, form_errors or {}, titled=bool(reply.title))
         actions.insert(0, form_action(reply.form))
     if reply.footer:
         body.append(_text(reply.footer, isSubtle=True, size="small"))
@@ -235,6 +294,8 @@ def render_adaptive_card(
         actions = actions[:MAX_TOP_ACTIONS]
     if actions:
         card["actions"] = actions
+    if reply.again:
+        carry_again(card, reply.again)
     return card
 
 

@@ -63,3 +63,18 @@ async def test_the_staleness_setting_reaches_the_flags_status_shows(tmp_path):
         assert rt.store.stale_days == 7
     finally:
         await rt.close()
+
+
+async def test_the_follow_up_setting_reaches_the_store(tmp_path):
+    rt = await build_runtime(
+        Settings(
+            _env_file=None,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'context.db'}",
+            ICTBOT_TEAMS_ENABLED=False,
+            ICTBOT_CONTEXT_MINUTES=3,
+        )
+    )
+    try:
+        assert rt.store.context_expiry.total_seconds() == 180
+    finally:
+        await rt.close()

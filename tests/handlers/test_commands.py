@@ -219,6 +219,13 @@ async def test_assign_to_someone_else(person, agent, seeded_store):
     assert "I don't know anyone called 'nobody'" in await agent.say(f"assign {ref} nobody")
 
 
+async def test_assign_to_me_and_to_a_named_person_read_as_people_write(person, agent, seeded_store):
+    await seeded_store.set_role("local:bea", "agent", True, display_name="Bea")
+    ref = re.search(r"ICT-\d+", await person("Rob").say("support broken mouse")).group(0)
+    assert f"{ref} is assigned to Alex" in await agent.say(f"assign {ref} to me")
+    assert f"{ref} is assigned to Bea" in await agent.say(f"assign {ref} to local:bea")
+
+
 async def test_non_agent_cannot_triage_and_nothing_changes(person, seeded_store):
     rob, eve = person("Rob"), person("Eve")
     ref = re.search(r"ICT-\d+", await rob.say("support broken mouse")).group(0)

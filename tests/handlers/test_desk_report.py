@@ -191,7 +191,10 @@ async def test_report_desk_in_chat_for_the_desk_and_leads_only(month, person, ag
 async def test_mistakes_say_what_was_wrong_and_the_usage(typed, said, agent, clock):
     clock.now = at(2, 9, month=12)
     reply = await agent.say(typed)
-    assert said in reply and "Usage: report desk [--council NAME] [--month YYYY-MM]" in reply
+    assert (
+        said in reply
+        and "Usage: report [COUNCIL] [THEME] [PLAN YEAR] | report desk [--council NAME] [--month YYYY-MM]" in reply
+    )
 
 
 async def test_report_without_desk_still_raises_a_request(person, seeded_store):

@@ -26,7 +26,7 @@ async def test_its_still_broken_in_the_dm_after_the_resolved_notice_reopens_the_
     await workspace.ict("assign ICT-1", user="UALEX")
     await workspace.ict("resolve ICT-1 Cleared the jam", user="UALEX")
     await workspace.settle()
-    assert any("is resolved" in c.args["text"] for c in workspace.fake.of("chat.postMessage"))
+    assert any(c.args["text"] == "ICT-1 resolved: Cleared the jam" for c in workspace.fake.of("chat.postMessage"))
     workspace.fake.clear()
     await workspace.event(direct("it's still broken", ts="1700000400.000100"), event_id="EvF3")
     await workspace.settle()

@@ -40,8 +40,8 @@ async def board(ctx: Context, scope: BoardScope) -> Reply:
     data = await ctx.store.board_data(ctx.now)
     rows = [a for a in data.rows if scope.keeps(a)]
     c = counts(rows, data.as_at)
-    lines = exception_lines(data, scope, SHOWN)
-    total = sum(1 for _ in exception_lines(data, scope, len(rows)))
+    every = exception_lines(data, scope)
+    lines, total = every[:SHOWN], len(every)
     items = tuple(
         Item(
             title=f"{a.ref} {a.title}",

@@ -147,7 +147,7 @@ def movement(now: Iterable[BoardAction], before: Iterable[BoardAction]) -> Movem
 # ------------------------------------------------------------ the document
 
 
-def title_of(data: BoardData, scope: BoardScope) -> str:
+def title_of(scope: BoardScope) -> str:
     where = f": {scope.words()}" if scope.words() else ""
     return f"ICT Strategy: report to the MKS Shared Services Board{where}"
 
@@ -335,7 +335,7 @@ def board_document(data: BoardData, scope: BoardScope) -> Document:
     on = data.as_at
     exceptions = exceptions_table(rows, on)
     return Document(
-        title=title_of(data, scope),
+        title=title_of(scope),
         subtitle=subtitle_of(data),
         figures=summary_figures(counts(rows, on), data),
         sections=(
@@ -356,6 +356,7 @@ def board_document(data: BoardData, scope: BoardScope) -> Document:
     )
 
 
-def exception_lines(data: BoardData, scope: BoardScope, limit: int) -> list[tuple[BoardAction, str]]:
-    rows = [a for a in data.rows if scope.keeps(a) and exception_reasons(a, data.as_at)]
-    return [(a, how_long(a, data.as_at)) for a in rows[:limit]]
+def exception_lines(data: BoardData, scope: BoardScope) -> list[tuple[BoardAction, str]]:
+    """The red, blocked or overdue actions in `scope`, each with for how long, in the strategy's order."""
+    on = data.as_at
+    return [(a, how_long(a, on)) for a in data.rows if scope.keeps(a) and exception_reasons(a, on)]

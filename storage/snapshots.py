@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models as m
 from storage import plan, schedule
 from storage.convert import theme_record
-from storage.enums import CLOSED_ACTION_STATUSES, ActionStatus, Rag
+from storage.enums import ActionStatus, Rag
 from storage.errors import InvalidInput
 from storage.records import STALE_DAYS, BoardAction, BoardData, TrendPoint
 
@@ -42,33 +42,23 @@ def _since_blocked(updates: list[m.ActionUpdate]) -> datetime | None:
     return None
 
 
-def _flagged(a: m.Action, now: datetime, stale_days: int) -> bool:
-    if a.status in CLOSED_ACTION_STATUSES:
-        return False
-    today = now.date()
-    last = a.last_reported_at or a.updated_at
-    return bool(
-        (a.due and a.due < today)
-        or (a.start and a.start < today and a.status == ActionStatus.NOT_STARTED.value)
-        or last < now - timedelta(days=stale_days + 1)
-    )
-
-
 async def live_rows(s: AsyncSession, now: datetime, stale_days: int = STALE_DAYS) -> list[BoardAction]:
     """Every live action as the Board report reads it, in the strategy's order (theme, then ref)."""
-    rows = (
-        await s.execute(
-            select(m.Action, m.Theme.code).join(m.Theme).where(plan.live()).order_by(m.Theme.position, m.Action.ref)
-        )
-    ).all()
-    ids = [a.id for a, _ in rows]
+    stmt = (
+        select(m.Action, m.Theme.code, plan.flagged_clause(now, stale_days))
+        .join(m.Theme)
+        .where(plan.live())
+        .order_by(m.Theme.position, m.Action.ref)
+    )
+    rows = (await s.execute(stmt)).all()
+    ids = [a.id for a, _, _ in rows]
     updates: dict[int, list[m.ActionUpdate]] = {i: [] for i in ids}
     if ids:
         stmt = select(m.ActionUpdate).where(m.ActionUpdate.action_id.in_(ids)).order_by(m.ActionUpdate.at)
         for u in (await s.scalars(stmt)).all():
             updates[u.action_id].append(u)
     out = []
-    for a, code in rows:
+    for a, code, flagged in rows:
         history = updates[a.id]
         narrative = next((u for u in reversed(history) if u.kind == "update" and u.note.strip()), None)
         red = _since_red(history) if a.rag == Rag.RED.value else None
@@ -85,7 +75,7 @@ async def live_rows(s: AsyncSession, now: datetime, stale_days: int = STALE_DAYS
                 status=a.status,
                 rag=a.rag,
                 progress=a.progress,
-                flagged=_flagged(a, now, stale_days),
+                flagged=bool(flagged),
                 narrative=narrative.note if narrative else "",
                 narrative_at=narrative.at if narrative else None,
                 red_since=red,
@@ -200,27 +190,22 @@ async def board_data(
         rows = [_from_json(d) for d in snap.actions]
         day, source = as_at, snap.on
     boards = [b.on for b in await s.scalars(select(m.BoardMeeting).order_by(m.BoardMeeting.on))]
-    before = [b for b in boards if b < day]
-    previous = None
-    previous_rows: tuple[BoardAction, ...] = ()
-    if before:
-        stmt = select(m.PlanSnapshot).where(m.PlanSnapshot.on == before[-1], m.PlanSnapshot.kind == BOARD)
-        snap = await s.scalar(stmt)
-        if snap is not None:
-            previous = before[-1]
-            previous_rows = tuple(_from_json(d) for d in snap.actions)
-    trend = []
     stmt = select(m.PlanSnapshot).where(m.PlanSnapshot.on <= day).order_by(m.PlanSnapshot.on, m.PlanSnapshot.kind)
-    for snap in (await s.scalars(stmt)).all():
-        trend.append(TrendPoint(on=snap.on, kind=snap.kind, rows=tuple(_from_json(d) for d in snap.actions)))
+    trend = [
+        TrendPoint(on=snap.on, kind=snap.kind, rows=tuple(_from_json(d) for d in snap.actions))
+        for snap in (await s.scalars(stmt)).all()
+    ]
+    # The last Board before the report's day, when its snapshot is among those just read
+    before = [b for b in boards if b < day]
+    last_board = next((p for p in trend if before and p.on == before[-1] and p.kind == BOARD), None)
     themes = tuple(theme_record(t) for t in await s.scalars(select(m.Theme).order_by(m.Theme.position)))
     return BoardData(
         as_at=day,
         snapshot_on=source,
         themes=themes,
         rows=tuple(rows),
-        previous_board=previous,
-        previous_rows=previous_rows,
+        previous_board=last_board.on if last_board else None,
+        previous_rows=last_board.rows if last_board else (),
         trend=tuple(trend),
         next_board=next((b for b in boards if b >= today), None),
     )

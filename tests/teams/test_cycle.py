@@ -12,6 +12,7 @@ from bot.teams.render import ACTION_KEY, VALUE_KEY
 from storage.cycle import CycleConfig
 from storage.plan_io import parse_plan
 from tests.cycle_plan import CHECKIN_DUE, JANE, load_cycle_plan
+from tests.teams.card_walk import nodes, of_type
 from tests.teams.conftest import BOT_ID, TeamsUser, execute_invoke
 
 JANE_USER = TeamsUser("aad-jane", JANE[0])
@@ -26,20 +27,7 @@ def _runner(teams) -> JobRunner:
 
 
 def _actions(card: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return nodes(card, of_type("Action.Execute"))
 
 
 async def test_a_checkin_reaches_the_owner_in_their_personal_chat(teams, validate_card):

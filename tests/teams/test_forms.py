@@ -3,6 +3,7 @@ own check says which rule failed, and a rejected submission names the inputs by 
 
 from __future__ import annotations
 
+from tests.teams.card_walk import nodes, of_type
 from tests.teams.conftest import TeamsUser, execute_invoke
 
 SAM = TeamsUser("aad-sam", "Sam Smith", "sam.smith@maidstone.gov.uk")
@@ -11,20 +12,7 @@ INPUTS = ("Input.Text", "Input.Number", "Input.ChoiceSet", "Input.Date", "Input.
 
 
 def inputs(card: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") in INPUTS:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return nodes(card, of_type(*INPUTS))
 
 
 def texts(card: dict) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.teams.card_walk import nodes, of_type
 from tests.teams.conftest import TeamsUser, execute_invoke
 
 SAM = TeamsUser("aad-sam", "Sam Smith", "sam.smith@maidstone.gov.uk")
@@ -15,38 +16,11 @@ DESK = "19:desk@thread.tacv2"
 
 
 def actions(card: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for key, value in node.items():
-                if key not in ("fallback", "refresh"):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return nodes(card, of_type("Action.Execute"), skip=("fallback", "refresh"))
 
 
 def inputs(card: dict) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input."):
-                found.append(node["id"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [n["id"] for n in nodes(card, lambda n: str(n.get("type", "")).startswith("Input."))]
 
 
 def press(card: dict, title: str, value: str | None = None) -> dict:
